@@ -61,6 +61,8 @@ class ParsedPage:
     header_raw: str = ""  # the header lines verbatim
     articles: list[ParsedArticle] = field(default_factory=list)
     is_front_page: bool = False  # carries the masthead
+    extra_lines: list[str] = field(default_factory=list)  # page furniture: masthead, channel labels, mail boxes
+    masthead_lines: list[tuple[int, str]] = field(default_factory=list)  # (line, text) of a front page's masthead
     line_start: int = 0
     line_end: int = 0
 

@@ -1,0 +1,39 @@
+"""Bytes to text: UTF-8 (with or without BOM) or GB18030, CRLF normalised, bad input refused."""
+
+from __future__ import annotations
+
+from articles.parsing.text import cjk_count
+from articles.parsing.types import ParseError
+
+_CONTROL = set(range(0, 9)) | {11, 12} | set(range(14, 32)) | {127}
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Return (text, encoding). Raise ParseError with a one-line reason for unusable input."""
+    if not data or not data.strip():
+        raise ParseError("文件为空 (empty file)")
+    sample = data[:65536]
+    if b"\x00" in sample or sum(byte in _CONTROL for byte in sample) > len(sample) * 0.01:
+        raise ParseError("不是文本文件 (binary data: control bytes found)")
+    if data.startswith(b"\xef\xbb\xbf"):
+        text, encoding = _strict(data[3:], "utf-8", "utf-8-sig")
+    else:
+        try:
+            text, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError as exc:
+            if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+                raise ParseError(f"文件在多字节字符中间被截断 (truncated UTF-8 at byte {exc.start})") from None
+            text, encoding = _strict(data, "gb18030", "gb18030")
+            if cjk_count(text) < len(text.strip()) * 0.2:
+                raise ParseError("无法识别的编码 (neither UTF-8 nor GB18030 text)")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    if not text.strip():
+        raise ParseError("文件为空 (empty file)")
+    return text, encoding
+
+
+def _strict(data: bytes, codec: str, label: str) -> tuple[str, str]:
+    try:
+        return data.decode(codec), label
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"无法按 {label} 解码:第 {exc.start} 字节处的数据无效 (undecodable bytes)") from None

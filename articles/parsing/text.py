@@ -1,0 +1,37 @@
+"""Character classes and small text helpers shared by the parser modules."""
+
+from __future__ import annotations
+
+import re
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_CHAR = re.compile(f"[{CJK}]")
+# A space (or several) that OCR or column joins put between two CJK characters.
+_SPACE_BETWEEN_CJK = re.compile(f"(?<=[{CJK}“”‘’,，。、：:;；!！?？()（）《》])[ \u3000\t]+(?=[{CJK}“”‘’《（(])")
+
+SENTENCE_END = tuple("。！？!?…；;：:") + ("”", "’", "」", "』", "）", ")", "】")
+CLAUSE_END = tuple("。！？!?…")
+
+
+def cjk_count(text: str) -> int:
+    return len(CJK_CHAR.findall(text))
+
+
+def squeeze_cjk_spaces(text: str) -> str:
+    """Remove spaces between CJK characters (OCR and column-join damage); keep other spaces."""
+    return _SPACE_BETWEEN_CJK.sub("", text).strip()
+
+
+def ends_sentence(text: str) -> bool:
+    text = text.rstrip()
+    if not text:
+        return True
+    if text.endswith(("”", "’", "」", "』", ")", "）")):
+        # A closing quote ends a sentence only when punctuation precedes it.
+        inner = text[:-1].rstrip()
+        return bool(inner) and (inner.endswith(CLAUSE_END) or inner.endswith(("”", "）", ")")))
+    return text.endswith(SENTENCE_END)
+
+
+def non_space_chars(text: str) -> str:
+    return "".join(text.split())
