@@ -15,3 +15,14 @@ def seed_dir() -> Path:
 @pytest.fixture(scope="session")
 def seed_paths() -> list[Path]:
     return sorted(SEED_DIR.glob("*.txt"))
+
+
+@pytest.fixture
+def imported_seeds(db, seed_dir, django_capture_on_commit_callbacks):
+    """The five real seed files imported through the import service (search index updated too)."""
+    from articles.importing.service import import_paths
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = import_paths([str(seed_dir)])
+    assert not report.failed, [f.message for f in report.failed]
+    return report

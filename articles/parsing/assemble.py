@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from articles.parsing import bylines
 from articles.parsing.text import ends_sentence, squeeze_cjk_spaces
 from articles.parsing.types import ParsedArticle
 from articles.parsing.units import Unit, is_narrow_fragment, is_place_line
 
 _ANCHOR_KINDS = ("lead", "byline", "byline_cont", "name")
+_ENUMERATED = re.compile(r"^([一二三四五六七八九十]+|\d+)[、.．]")
 
 
 def build_article(span: list[Unit], kind: str) -> list[ParsedArticle]:
@@ -161,7 +164,9 @@ def continues(paragraph: str) -> bool:
         return False
     if len(paragraph) > 20:
         return True
-    # Short pieces are usually subheads; running text still shows its commas.
+    # Short pieces are usually subheads ("一、全面打赢三大攻坚战"); running text still shows its commas.
+    if _ENUMERATED.match(paragraph):
+        return False
     return " " not in paragraph and any(mark in paragraph for mark in "、，,")
 
 

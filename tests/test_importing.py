@@ -1,0 +1,165 @@
+"""The import service writes parsed seed files to the database, idempotently, per-file transactions."""
+
+import datetime as dt
+import json
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+from articles.importing import writer
+from articles.importing.service import import_paths
+from articles.models import Article, ArticleDistrict, Author, Contribution, District, Issue, Page, PageStaff, SourceFile
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in (SourceFile, Issue, Page, Article, Author, Contribution, ArticleDistrict, PageStaff)}
+
+
+def test_seeds_become_issues_pages_and_articles(imported_seeds):
+    assert imported_seeds.count("imported") == 5
+    front = Issue.objects.get(date=dt.date(2023, 2, 9))
+    assert (front.number, front.page_count, front.date_inferred) == (23211, 8, False)
+    assert front.pages.get(number=1).section.name == "头版"
+    assert Issue.objects.filter(date_inferred=True).count() == 4
+    inferred = Issue.objects.get(date=dt.date(2025, 2, 6))
+    assert inferred.date_evidence and inferred.date_confidence < 1
+    assert Article.objects.count() >= 40
+    article = Article.objects.get(headline="渌口区今年十大民生实事项目出炉")
+    assert "inferred_date" in article.review_reasons and article.needs_review
+    assert list(article.districts.values_list("name", flat=True)) == ["渌口区"]
+    roles = set(article.contributions.values_list("author__name", "role"))
+    assert {("邹怡敏", "reporter"), ("傅博芸", "correspondent")} <= roles
+    assert article.source_file.path.endswith("000_f98613041e88a6b8.txt")
+    assert article.source_line_start == 3 and "株洲日报讯" in article.raw_text
+
+
+def test_page_staff_and_sections(imported_seeds):
+    page = Page.objects.get(section__name="同城·新媒", issue__date=dt.date(2022, 9, 29))
+    staff = set(page.staff_entries.values_list("person__name", "role"))
+    assert staff == {("刘琪琪", "editor"), ("许辛", "art_editor"), ("张武", "proofreader")}
+    # "同城新媒" printed without the dot on another day is the same section.
+    assert Page.objects.filter(section__name="同城·新媒").count() == 2
+
+
+def test_one_author_per_person_across_articles(imported_seeds):
+    author = Author.objects.get(name="邹怡敏")
+    assert author.slug == "zou-yi-min"
+    assert author.contributions.count() >= 3
+
+
+def test_reimport_unchanged_changes_nothing(imported_seeds, seed_dir):
+    before = counts()
+    stamps = list(Article.objects.order_by("id").values_list("id", "updated_at"))
+    report = import_paths([str(seed_dir)])
+    assert report.count("unchanged") == 5 and report.count("imported") == 0
+    assert counts() == before
+    assert list(Article.objects.order_by("id").values_list("id", "updated_at")) == stamps
+
+
+def test_changed_file_replaces_its_content_but_keeps_editor_corrections(db, tmp_path, settings, seed_dir):
+    settings.BASE_DIR = tmp_path
+    source = next(seed_dir.glob("000_*.txt"))
+    copy = tmp_path / source.name
+    shutil.copy(source, copy)
+    import_paths([str(copy)])
+    article = Article.objects.get(source_file__path=source.name, headline="炎陵“春风”送岗 职等你来")
+    article.headline = "炎陵春风送岗(编辑更正)"
+    article.edited_fields = ["headline", "districts"]
+    article.save()
+    ArticleDistrict.objects.filter(article=article).delete()
+    ArticleDistrict.objects.create(article=article, district=District.objects.get(name="株洲市"), set_by="editor")
+    copy.write_text(copy.read_text(encoding="utf-8").replace("工作人员耐心指导", "工作人员细心指导"), encoding="utf-8")
+    report = import_paths([str(copy)])
+    assert report.count("imported") == 1
+    article.refresh_from_db()
+    assert article.headline == "炎陵春风送岗(编辑更正)"
+    assert "细心指导" in article.body
+    assert list(article.districts.values_list("name", flat=True)) == ["株洲市"]
+    assert any("主题" in line for line in report.kept)
+
+
+def test_same_file_under_another_name_is_a_duplicate(imported_seeds, seed_dir, tmp_path):
+    twin = tmp_path / "copy.txt"
+    shutil.copy(next(seed_dir.glob("001_*.txt")), twin)
+    before = counts()["Article"]
+    report = import_paths([str(twin)])
+    assert report.count("duplicate") == 1
+    assert Article.objects.count() == before
+    assert SourceFile.objects.get(path=str(twin.resolve())).status == "duplicate"
+
+
+def test_two_files_inferring_the_same_date_share_one_issue(db, seed_dir, tmp_path):
+    text = next(seed_dir.glob("002_*.txt")).read_text(encoding="utf-8")
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(text.replace("居然之家", "居然之家(另一版)"), encoding="utf-8")
+    report = import_paths([str(tmp_path)])
+    assert report.count("imported") == 2
+    issue = Issue.objects.get()
+    assert issue.date_inferred
+    assert sorted(issue.pages.values_list("number", flat=True)) == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("empty.txt", b"", "empty"),
+        ("binary.txt", bytes(range(256)) * 10, "binary"),
+        ("truncated.txt", "株洲日报讯".encode()[:-1], "truncated"),
+    ],
+)
+def test_bad_files_fail_cleanly_and_good_files_still_import(db, seed_dir, tmp_path, name, data, message):
+    (tmp_path / name).write_bytes(data)
+    shutil.copy(next(seed_dir.glob("000_*.txt")), tmp_path / "good.txt")
+    report = import_paths([str(tmp_path)])
+    failed = report.failed
+    assert len(failed) == 1 and message in failed[0].message and failed[0].path.endswith(name)
+    assert report.count("imported") == 1
+    assert not SourceFile.objects.filter(path__endswith=name).exists()
+
+
+def test_gb18030_and_bom_crlf_files_import(db, seed_dir, tmp_path):
+    text = next(seed_dir.glob("000_*.txt")).read_text(encoding="utf-8")
+    (tmp_path / "gb.txt").write_bytes(text.encode("gb18030"))
+    (tmp_path / "bom.txt").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").replace("渌口区今年", "渌口区本年").encode())
+    report = import_paths([str(tmp_path)])
+    assert report.count("imported") == 2
+    assert set(SourceFile.objects.values_list("encoding", flat=True)) == {"gb18030", "utf-8-sig"}
+
+
+def test_failure_mid_file_leaves_nothing_half_written(db, seed_dir, monkeypatch, tmp_path):
+    shutil.copy(next(seed_dir.glob("001_*.txt")), tmp_path / "a.txt")
+    original = writer.write_page
+    calls = {"n": 0}
+
+    def failing_write_page(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise writer.ImportProblem("simulated failure on the second page")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(writer, "write_page", failing_write_page)
+    before = counts()
+    report = import_paths([str(tmp_path)])
+    assert report.failed and "simulated" in report.failed[0].message
+    assert counts() == before
+
+
+def test_dry_run_writes_nothing(db, seed_dir):
+    report = import_paths([str(seed_dir)], dry_run=True)
+    assert report.count("parsed") == 5 and report.total("articles") >= 40
+    assert SourceFile.objects.count() == 0 and Article.objects.count() == 0
+
+
+def test_export_articles_jsonl(imported_seeds, capsys):
+    call_command("export_articles")
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(lines) == Article.objects.count()
+    record = next(r for r in lines if r["headline"] == "今年重点建设项目,549个!")
+    assert record["issue_date"] == "2023-02-09" and record["issue_date_inferred"] is False
+    assert record["issue_number"] == 23211 and record["page_number"] == 1 and record["section"] == "头版"
+    assert {"name": "马国安", "role": "correspondent"} in record["authors"]
+    assert record["url"].startswith("/2023/02/09/1/")
+    assert set(record) >= {"id", "source_file", "source_lines", "kicker", "subheadline", "districts", "body", "needs_review", "review_reasons"}
