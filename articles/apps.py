@@ -5,3 +5,8 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
     verbose_name = "报纸档案"
+
+    def ready(self):
+        from articles import cache
+
+        cache.connect()

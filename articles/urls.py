@@ -1,7 +1,35 @@
-from django.urls import path
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import path, register_converter
+from django.views.decorators.cache import cache_page
 
-from articles.views import health
+from articles import converters
+from articles.sitemaps import SITEMAPS
+from articles.views import api, archive, feeds, health, home, issues, lists, prefs
+
+register_converter(converters.FourDigits, "yyyy")
+register_converter(converters.TwoDigits, "nn")
+register_converter(converters.IsoDate, "isodate")
 
 urlpatterns = [
+    path("", home.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("archive/", archive.archive_index, name="archive"),
+    path("archive/<yyyy:year>/", archive.archive_year, name="archive_year"),
+    path("archive/<yyyy:year>/<nn:month>/", archive.archive_month, name="archive_month"),
+    path("<yyyy:year>/<nn:month>/<nn:day>/", issues.issue_detail, name="issue"),
+    path("<yyyy:year>/<nn:month>/<nn:day>/<int:page>/", issues.page_detail, name="page"),
+    path("<yyyy:year>/<nn:month>/<nn:day>/<int:page>/<int:position>/", issues.article_detail, name="article"),
+    path("sections/", lists.section_list, name="section_list"),
+    path("sections/<slug:slug>/", lists.section_detail, name="section_detail"),
+    path("districts/", lists.district_list, name="district_list"),
+    path("districts/<slug:slug>/", lists.district_detail, name="district_detail"),
+    path("districts/<slug:slug>/feed/", feeds.DistrictFeed(), name="district_feed"),
+    path("authors/", lists.author_list, name="author_list"),
+    path("authors/<slug:slug>/", lists.author_detail, name="author_detail"),
+    path("feeds/latest/", feeds.LatestArticlesFeed(), name="feed_latest"),
+    path("prefs/font-size/", prefs.font_size, name="font_size"),
+    path("api/articles/<int:pk>.json", api.article_json, name="api_article"),
+    path("api/issues/<isodate:day>.json", api.issue_json, name="api_issue"),
+    path("sitemap.xml", cache_page(3600)(sitemap_views.index), {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"}, name="sitemap"),
+    path("sitemap-<section>.xml", cache_page(3600)(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap_section"),
 ]

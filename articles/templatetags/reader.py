@@ -1,0 +1,47 @@
+"""Template filters for reading Chinese text comfortably."""
+
+from __future__ import annotations
+
+import re
+
+from django import template
+
+register = template.Library()
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+_FULLWIDTH = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
+# ASCII punctuation touching a Chinese character (on either side) is displayed full-width;
+# numbers (6.2%, 9:00, 2021-2035) and ASCII words keep their own punctuation.
+_NEXT_TO_CJK = re.compile(rf"(?<=[{_CJK}“”‘’》」）])([,:;!?])|([,:;!?])(?=[{_CJK}“‘《「（])")
+_OPEN_PAREN = re.compile(rf"\((?=[^()]*[{_CJK}][^()]*\))")
+_CLOSE_PAREN = re.compile(rf"(?<=[{_CJK}。！？”])\)")
+
+
+@register.filter
+def fullwidth(text: str) -> str:
+    """Display ASCII ,:;!?() between Chinese characters in their full-width forms."""
+    if not text:
+        return ""
+    text = _NEXT_TO_CJK.sub(lambda m: _FULLWIDTH[m.group(1) or m.group(2)], str(text))
+    text = _OPEN_PAREN.sub("（", text)
+    return _CLOSE_PAREN.sub("）", text)
+
+
+@register.filter
+def excerpt(text: str, length: int = 90) -> str:
+    text = (text or "").strip()
+    return text if len(text) <= length else text[:length].rstrip() + "……"
+
+
+WEEKDAYS = "一二三四五六日"
+
+
+@register.filter
+def cn_date(day) -> str:
+    """2023-02-09 -> 2023年2月9日"""
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+@register.filter
+def cn_weekday(day) -> str:
+    return "星期" + WEEKDAYS[day.weekday()] if day else ""

@@ -1,0 +1,82 @@
+"""Read-only JSON for programmatic users."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Prefetch
+from django.http import JsonResponse
+from django.views.decorators.http import require_GET
+
+from articles.models import Article, ArticleDistrict, Contribution, Issue
+from articles.views.issues import pages_with_titles
+
+
+def _error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def article_json(request, pk):
+    article = (
+        Article.objects.select_related("page__issue", "page__section")
+        .prefetch_related(
+            Prefetch("contributions", queryset=Contribution.objects.select_related("author").order_by("position", "id")),
+            Prefetch("district_links", queryset=ArticleDistrict.objects.select_related("district").order_by("-score")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if article is None:
+        return _error("没有这篇文章 (no such article)", 404)
+    issue = article.page.issue
+    return JsonResponse({
+        "id": article.pk,
+        "url": request.build_absolute_uri(article.get_absolute_url()),
+        "issue_date": issue.date.isoformat(),
+        "issue_date_inferred": issue.date_inferred,
+        "issue_number": issue.number,
+        "page_number": article.page.number,
+        "section": article.page.section.name if article.page.section else None,
+        "kicker": article.kicker,
+        "headline": article.headline,
+        "subheadline": article.subheadline,
+        "authors": [{"name": c.author.name, "role": c.role} for c in article.contributions.all()],
+        "districts": [link.district.name for link in article.district_links.all()],
+        "paragraphs": article.paragraphs,
+        "captions": article.captions,
+        "needs_review": article.needs_review,
+        "review_reasons": article.review_reasons,
+    }, json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def issue_json(request, day):
+    try:
+        date = dt.date.fromisoformat(day)
+    except ValueError:
+        return _error("日期无效 (invalid date, use YYYY-MM-DD)", 400)
+    issue = Issue.objects.filter(date=date).first()
+    if issue is None:
+        return _error("这一天没有报纸 (no issue on that date)", 404)
+    return JsonResponse({
+        "date": issue.date.isoformat(),
+        "number": issue.number,
+        "page_count": issue.page_count,
+        "date_inferred": issue.date_inferred,
+        "date_confidence": issue.date_confidence,
+        "url": request.build_absolute_uri(issue.get_absolute_url()),
+        "pages": [
+            {
+                "number": page.number,
+                "section": page.section.name if page.section else None,
+                "url": request.build_absolute_uri(page.get_absolute_url()),
+                "articles": [
+                    {"id": a.pk, "position": a.position, "headline": a.headline, "kicker": a.kicker,
+                     "url": request.build_absolute_uri(f"{page.get_absolute_url()}{a.position}/")}
+                    for a in page.articles.all()
+                ],
+            }
+            for page in pages_with_titles(issue)
+        ],
+    }, json_dumps_params={"ensure_ascii": False})

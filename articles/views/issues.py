@@ -1,0 +1,97 @@
+"""The paper as printed: an issue, one of its pages, one article."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from articles.choices import ReviewReason, Role
+from articles.models import Article, ArticleDistrict, Contribution, Page, PageStaff
+from articles.models.issues import date_kwargs
+from articles.views.common import issue_for
+
+LISTING_FIELDS = ("id", "page_id", "position", "kicker", "headline", "subheadline", "needs_review")
+
+
+def pages_with_titles(issue):
+    """The issue's pages with their article titles: two queries whatever the size."""
+    articles = Article.objects.only(*LISTING_FIELDS).order_by("position")
+    return list(
+        issue.pages.select_related("section").prefetch_related(Prefetch("articles", queryset=articles)).order_by("number")
+    )
+
+
+def issue_detail(request, year, month, day):
+    issue, moved_to = issue_for(year, month, day)
+    if moved_to:
+        return redirect(moved_to, permanent=True)
+    return render(request, "articles/issue.html", {"issue": issue, "pages": pages_with_titles(issue)})
+
+
+def page_detail(request, year, month, day, page):
+    issue, moved_to = issue_for(year, month, day)
+    if moved_to:
+        return redirect("page", **date_kwargs(moved_to.date), page=page, permanent=True)
+    page_obj = get_object_or_404(Page.objects.select_related("issue", "section"), issue=issue, number=page)
+    numbers = sorted(issue.pages.values_list("number", flat=True))
+    index = numbers.index(page_obj.number)
+    staff = PageStaff.objects.filter(page=page_obj).select_related("person").order_by("position")
+    articles = page_obj.articles.order_by("position").prefetch_related(
+        Prefetch("contributions", queryset=Contribution.objects.select_related("author").order_by("position", "id"))
+    )
+    return render(request, "articles/page.html", {
+        "issue": issue,
+        "page": page_obj,
+        "staff": staff,
+        "articles": articles,
+        "previous_page": numbers[index - 1] if index > 0 else None,
+        "next_page": numbers[index + 1] if index + 1 < len(numbers) else None,
+    })
+
+
+def article_detail(request, year, month, day, page, position):
+    issue, moved_to = issue_for(year, month, day)
+    if moved_to:
+        return redirect("article", **date_kwargs(moved_to.date), page=page, position=position, permanent=True)
+    article = (
+        Article.objects.select_related("page__issue", "page__section", "source_file")
+        .prefetch_related(
+            Prefetch("contributions", queryset=Contribution.objects.select_related("author").order_by("position", "id")),
+            Prefetch("district_links", queryset=ArticleDistrict.objects.select_related("district").order_by("-score")),
+        )
+        .filter(page__issue=issue, page__number=page, position=position)
+        .first()
+    )
+    if article is None:
+        raise Http404("没有这篇文章")
+    sequence = list(
+        Article.objects.filter(page__issue=issue).order_by("page__number", "position")
+        .values_list("page__number", "position", "headline", "kicker")
+    )
+    here = next(i for i, entry in enumerate(sequence) if entry[:2] == (page, position))
+    return render(request, "articles/article.html", {
+        "issue": issue,
+        "page": article.page,
+        "article": article,
+        "byline": byline_groups(article),
+        "reasons": [ReviewReason(code).label for code in article.review_reasons if code in ReviewReason.values],
+        "previous": _neighbour(issue, sequence, here - 1),
+        "next": _neighbour(issue, sequence, here + 1),
+        "absolute_url": request.build_absolute_uri(article.get_absolute_url()),
+    })
+
+
+def byline_groups(article) -> list[tuple[str, list]]:
+    """[("记者", [author, …]), ("通讯员", […])] in the order the byline printed them."""
+    groups: dict[str, list] = {}
+    for contribution in article.contributions.all():
+        groups.setdefault(Role(contribution.role).label if contribution.role in Role.values else contribution.role, []).append(contribution.author)
+    return list(groups.items())
+
+
+def _neighbour(issue, sequence, index):
+    if not 0 <= index < len(sequence):
+        return None
+    page, position, headline, kicker = sequence[index]
+    return {"page": page, "position": position, "title": headline or kicker or "(无标题)", "kwargs": {**date_kwargs(issue.date), "page": page, "position": position}}
