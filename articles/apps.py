@@ -8,5 +8,7 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from articles import cache
+        from articles.search import indexing
 
         cache.connect()
+        indexing.connect()

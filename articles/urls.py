@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 from django.views.decorators.cache import cache_page
 
 from articles import converters
+from articles.search import views as search_views
 from articles.sitemaps import SITEMAPS
 from articles.views import api, archive, feeds, health, home, issues, lists, prefs
 
@@ -28,6 +29,8 @@ urlpatterns = [
     path("authors/<slug:slug>/", lists.author_detail, name="author_detail"),
     path("feeds/latest/", feeds.LatestArticlesFeed(), name="feed_latest"),
     path("prefs/font-size/", prefs.font_size, name="font_size"),
+    path("search/", search_views.search_page, name="search"),
+    path("api/search", search_views.search_api, name="api_search"),
     path("api/articles/<int:pk>.json", api.article_json, name="api_article"),
     path("api/issues/<isodate:day>.json", api.issue_json, name="api_issue"),
     path("sitemap.xml", cache_page(3600)(sitemap_views.index), {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"}, name="sitemap"),

@@ -1,0 +1,142 @@
+"""The two search engines: SQLite FTS5 and PostgreSQL tsvector. Same plan in, same matches out.
+
+Each engine stores, per article, pre-tokenised text (see tokens.py):
+  title  = kicker + headline + subheadline bigrams (weighted highest)
+  byline = author names and raw byline
+  body   = paragraphs + captions + pull quotes
+  uni    = single characters, for one-character queries
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models.expressions import RawSQL
+
+from articles.search.query import QueryPlan, Term
+from articles.search.tokens import CJK_RUN, bigram_tokens, unigram_tokens
+
+SQLITE_TABLE = "articles_search_fts"
+PG_TABLE = "articles_search_document"
+
+
+@dataclass
+class Document:
+    article_id: int
+    title: str
+    byline: str
+    body: str
+    uni: str
+
+
+def build_document(article_id: int, title: str, byline: str, body: str) -> Document:
+    return Document(
+        article_id=article_id,
+        title=" ".join(bigram_tokens(title)),
+        byline=" ".join(bigram_tokens(byline)),
+        body=" ".join(bigram_tokens(body)),
+        uni=" ".join(dict.fromkeys(unigram_tokens(title + " " + body + " " + byline))),
+    )
+
+
+def _is_single_char(tokens: list[str]) -> bool:
+    return len(tokens) == 1 and len(tokens[0]) == 1 and bool(CJK_RUN.fullmatch(tokens[0]))
+
+
+class SQLiteEngine:
+    def match_expression(self, plan: QueryPlan) -> str:
+        def word(tokens: list[str]) -> str:
+            if _is_single_char(tokens):
+                return f'uni : "{tokens[0]}"'
+            return '{title body byline} : "' + " ".join(tokens) + '"'
+
+        def term(t: Term) -> str:
+            return "(" + " AND ".join(word(w) for w in t.words) + ")"
+
+        groups = ["(" + " OR ".join(term(t) for t in group) + ")" for group in plan.groups]
+        expression = "(" + " AND ".join(groups) + ")"
+        if plan.excluded:
+            expression += " NOT (" + " OR ".join(term(t) for t in plan.excluded) + ")"
+        return expression
+
+    def matching_ids(self, plan: QueryPlan) -> RawSQL:
+        return RawSQL(f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s", [self.match_expression(plan)])
+
+    def rank(self, plan: QueryPlan) -> RawSQL:
+        # bm25() is lower-is-better; negate so higher is better like PostgreSQL's ts_rank.
+        return RawSQL(
+            f"SELECT -bm25({SQLITE_TABLE}, 10.0, 3.0, 1.0, 0.2) FROM {SQLITE_TABLE} "
+            f"WHERE {SQLITE_TABLE} MATCH %s AND rowid = articles_article.id",
+            [self.match_expression(plan)],
+        )
+
+    def write(self, documents: list[Document], removed: list[int]) -> None:
+        ids = [d.article_id for d in documents] + list(removed)
+        with connection.cursor() as cursor:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                cursor.execute(f"DELETE FROM {SQLITE_TABLE} WHERE rowid IN ({','.join(['%s'] * len(chunk))})", chunk)
+            cursor.executemany(
+                f"INSERT INTO {SQLITE_TABLE} (rowid, title, byline, body, uni) VALUES (%s, %s, %s, %s, %s)",
+                [(d.article_id, d.title, d.byline, d.body, d.uni) for d in documents],
+            )
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {SQLITE_TABLE}")
+
+    def indexed_ids(self) -> set[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT rowid FROM {SQLITE_TABLE}")
+            return {row[0] for row in cursor.fetchall()}
+
+
+class PostgresEngine:
+    def tsquery(self, plan: QueryPlan) -> str:
+        def word(tokens: list[str]) -> str:
+            if _is_single_char(tokens):
+                return f"'x{tokens[0]}'"
+            return "(" + " <-> ".join(f"'{t}'" for t in tokens) + ")"
+
+        def term(t: Term) -> str:
+            return "(" + " & ".join(word(w) for w in t.words) + ")"
+
+        expression = "(" + " & ".join("(" + " | ".join(term(t) for t in group) + ")" for group in plan.groups) + ")"
+        if plan.excluded:
+            expression += " & !(" + " | ".join(term(t) for t in plan.excluded) + ")"
+        return expression
+
+    def matching_ids(self, plan: QueryPlan) -> RawSQL:
+        return RawSQL(f"SELECT article_id FROM {PG_TABLE} WHERE document @@ to_tsquery('simple', %s)", [self.tsquery(plan)])
+
+    def rank(self, plan: QueryPlan) -> RawSQL:
+        return RawSQL(
+            f"SELECT ts_rank_cd(document, to_tsquery('simple', %s), 1) FROM {PG_TABLE} WHERE article_id = articles_article.id",
+            [self.tsquery(plan)],
+        )
+
+    def write(self, documents: list[Document], removed: list[int]) -> None:
+        with connection.cursor() as cursor:
+            if removed:
+                cursor.execute(f"DELETE FROM {PG_TABLE} WHERE article_id = ANY(%s)", [list(removed)])
+            cursor.executemany(
+                f"""INSERT INTO {PG_TABLE} (article_id, document) VALUES (%s,
+                    setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B')
+                    || setweight(to_tsvector('simple', %s), 'C') || setweight(to_tsvector('simple', %s), 'D'))
+                    ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document""",
+                [(d.article_id, d.title, d.byline, d.body, " ".join("x" + c for c in d.uni.split())) for d in documents],
+            )
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {PG_TABLE}")
+
+    def indexed_ids(self) -> set[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT article_id FROM {PG_TABLE}")
+            return {row[0] for row in cursor.fetchall()}
+
+
+def get_engine():
+    return PostgresEngine() if connection.vendor == "postgresql" else SQLiteEngine()
