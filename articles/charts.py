@@ -26,7 +26,7 @@ def bar_chart(series: list[tuple[str, int]], width: int = 600, height: int = 140
     for i, (label, count) in enumerate(series):
         bar_height = plot_height * count / peak
         bars.append(Bar(x=round(i * slot + slot * 0.1, 2), y=round(plot_height - bar_height, 2),
-                        width=round(max(slot * 0.8, 1), 2), height=round(bar_height, 2), label=label, count=count))
+                        width=round(min(max(slot * 0.8, 1), 48), 2), height=round(bar_height, 2), label=label, count=count))
     step = max(1, len(series) // 8)  # label at most ~8 ticks
     return {"bars": bars, "width": width, "height": height, "max": peak, "total": sum(c for _, c in series),
             "ticks": [b for i, b in enumerate(bars) if i % step == 0], "label_y": height - 6}

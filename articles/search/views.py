@@ -71,7 +71,7 @@ def _facet_links(request, result):
     return links
 
 
-@rate_limited("api", _too_many_json)
+@rate_limited("search", _too_many_json)  # one budget per client for page and API
 def search_api(request):
     filterset = SearchFilter(request.GET or None, queryset=Article.objects.all())
     errors = {}

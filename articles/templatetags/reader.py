@@ -22,9 +22,9 @@ def fullwidth(text: str) -> str:
     """Display ASCII ,:;!?() between Chinese characters in their full-width forms."""
     if not text:
         return ""
-    text = _NEXT_TO_CJK.sub(lambda m: _FULLWIDTH[m.group(1) or m.group(2)], str(text))
-    text = _OPEN_PAREN.sub("（", text)
-    return _CLOSE_PAREN.sub("）", text)
+    text = _OPEN_PAREN.sub("（", str(text))
+    text = _CLOSE_PAREN.sub("）", text)
+    return _NEXT_TO_CJK.sub(lambda m: _FULLWIDTH[m.group(1) or m.group(2)], text)
 
 
 @register.filter

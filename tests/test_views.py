@@ -1,0 +1,178 @@
+"""Every reader URL on the imported seed files: content, 404s, bad parameters, query counts."""
+
+import pytest
+from django.core.cache import cache
+from django.test.utils import CaptureQueriesContext
+from django.db import connection
+
+from articles.models import Article, Issue, IssueDateRedirect
+from articles.templatetags.reader import fullwidth
+from tests.factories import ArticleFactory, PageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def get(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    return response.content.decode()
+
+
+def test_home_shows_latest_issue_pages_sections_and_calendar(client, imported_seeds):
+    html = get(client, "/")
+    assert 'lang="zh-CN"' in html
+    assert "版面导航" in html and "往期回顾" in html
+    assert "渌口区今年十大民生实事项目出炉" in html  # latest issue (2025-02-06) front page
+    assert "/districts/lukou/" in html and "/sections/" in html
+
+
+def test_empty_archive_home_is_friendly(client, db):
+    assert "还没有报纸" in get(client, "/")
+
+
+def test_archive_year_month_calendar(client, imported_seeds):
+    assert "2023年" in get(client, "/archive/")
+    assert "2月" in get(client, "/archive/2023/")
+    html = get(client, "/archive/2023/02/")
+    assert 'href="/2023/02/09/"' in html
+    get(client, "/archive/1999/", 404)
+    get(client, "/archive/2023/13/", 404)
+    inferred = get(client, "/archive/2025/02/")
+    assert "日期为推断" in inferred
+
+
+def test_calendar_month_is_one_query(client, imported_seeds, django_assert_num_queries):
+    from articles.calendar import month_grid
+
+    with django_assert_num_queries(1):
+        month_grid(2023, 2)
+
+
+def test_issue_page_masthead_and_directory(client, imported_seeds):
+    html = get(client, "/2023/02/09/")
+    assert "第23211期" in html and "今日8版" in html and "星期四" in html
+    assert "第1版" in html and "曹慧泉会见南庚戌一行" in html
+    inferred = get(client, "/2025/02/06/")
+    assert "日期为推断" in inferred
+
+
+def test_page_view_staff_and_neighbours(client, imported_seeds):
+    html = get(client, "/2022/09/29/2/")
+    assert "责任编辑" in html and "刘琪琪" in html and "许辛" in html
+    assert "落实禁火令 金山街道在行动" in html
+    assert 'href="/2022/09/29/1/"' in html
+
+
+def test_article_view(client, imported_seeds):
+    article = Article.objects.get(headline="筑牢发展底线 铸就平安学林")
+    html = get(client, article.get_absolute_url())
+    assert "石峰区学林街道严格落实安全生产责任制——" in html  # kicker
+    assert '<h1 class="headline">' in html
+    assert 'href="/authors/li-yi-feng/"' in html and "通讯员" in html
+    assert 'href="/districts/shifeng/"' in html
+    assert "下一篇" in html and "上一篇" in html
+    assert "引用" in html and "字号" in html
+    assert "日期为推断" in html  # 001 has no masthead
+
+
+def test_flagged_article_shows_review_notice(client, imported_seeds):
+    article = next(a for a in Article.objects.all() if "garbled" in a.review_reasons)
+    assert "待编辑审核" in get(client, article.get_absolute_url())
+
+
+@pytest.mark.parametrize("url", ["/2023/02/30/", "/2023/02/10/", "/2023/02/09/99/", "/2023/02/09/1/999/", "/sections/nope/", "/districts/nope/", "/authors/nope/", "/9999/99/99/"])
+def test_unknown_things_are_404_in_site_style(client, imported_seeds, url):
+    html = get(client, url, 404)
+    assert "找不到这个页面" in html
+
+
+def test_moved_issue_redirects_permanently(client, imported_seeds):
+    issue = Issue.objects.get(date="2023-12-29")
+    IssueDateRedirect.objects.create(old_date="2023-12-20", issue=issue)
+    response = client.get("/2023/12/20/2/1/")
+    assert response.status_code == 301 and response["Location"] == "/2023/12/29/2/1/"
+
+
+def test_sections_districts_authors(client, imported_seeds):
+    assert "城市·观察" in get(client, "/sections/")
+    assert "株洲如何下好土地利用" in get(client, "/sections/cheng-shi-guan-cha/")
+    assert "渌口区" in get(client, "/districts/")
+    html = get(client, "/districts/lukou/")
+    assert "<svg" in html and "每月报道数量" in html
+    assert "邹怡敏" in get(client, "/authors/")
+    assert "渌口区今年十大民生实事项目出炉" in get(client, "/authors/zou-yi-min/?role=reporter")
+
+
+def test_district_filters_by_date_and_handles_bad_input(client, imported_seeds):
+    html = get(client, "/districts/lukou/?date_from=2025-01-01")
+    assert "渌口区今年十大民生实事项目出炉" in html and "三个聚焦" not in html
+    swapped = get(client, "/districts/lukou/?date_from=2025-12-31&date_to=2022-01-01")
+    assert "已按从早到晚调整" in swapped and "三个聚焦" in swapped
+    get(client, "/districts/lukou/?date_from=notadate&page=abc&role=nobody")
+    get(client, "/districts/lukou/?page=99999999999999999999")
+
+
+def test_feeds_sitemap_and_json(client, imported_seeds):
+    assert "<rss" in get(client, "/feeds/latest/")
+    assert "<rss" in get(client, "/districts/lukou/feed/")
+    assert "sitemapindex" in get(client, "/sitemap.xml")
+    assert "/2023/02/09/1/1/" in get(client, "/sitemap-articles.xml")
+    article = Article.objects.get(headline="今年重点建设项目,549个!")
+    data = client.get(f"/api/articles/{article.pk}.json").json()
+    assert data["issue_number"] == 23211 and {"name": "马国安", "role": "correspondent"} in data["authors"]
+    issue = client.get("/api/issues/2023-02-09.json").json()
+    assert issue["number"] == 23211 and issue["pages"][0]["articles"]
+    assert client.get("/api/issues/2023-02-30.json").status_code == 400
+    assert client.get("/api/articles/999999.json").status_code == 404
+
+
+def test_font_size_preference_without_javascript(client, db):
+    response = client.get("/prefs/font-size/?size=larger&next=/archive/")
+    assert response.status_code == 302 and response["Location"] == "/archive/"
+    assert response.cookies["fontsize"].value == "large"
+    evil = client.get("/prefs/font-size/?size=larger&next=https://evil.example/")
+    assert evil["Location"] == "/"
+    assert 'class="fs-xlarge"' in get(client, "/archive/")  # two clicks on A+
+
+
+def test_fullwidth_punctuation_for_display():
+    assert fullwidth("株洲日报讯,记者:邹怡敏(通讯员)!") == "株洲日报讯，记者：邹怡敏（通讯员）！"
+    assert fullwidth("增长6.2%,时间9:00") == "增长6.2%，时间9:00"
+    assert fullwidth("Hello, world: ok") == "Hello, world: ok"
+
+
+def test_cached_pages_follow_editor_changes(client, imported_seeds):
+    first = client.get("/sections/")
+    assert first["X-Cache"] == "miss" and client.get("/sections/")["X-Cache"] == "hit"
+    from articles.models import Section
+
+    Section.objects.filter(name="头版").update(name="要闻")  # .update() sends no signal...
+    from articles.signals import notify_articles_changed
+
+    notify_articles_changed([1])  # ...but an import or admin save does
+    assert "要闻" in get(client, "/sections/")
+
+
+@pytest.mark.parametrize("url_name", ["/", "/2023/02/09/", "/2023/02/09/1/", "/districts/lukou/", "/sections/tou-ban/", "/authors/"])
+def test_query_count_does_not_grow_with_data(client, imported_seeds, url_name):
+    def queries():
+        cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url_name).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = queries()
+    issue = Issue.objects.get(date="2023-02-09")
+    page = issue.pages.get(number=1)
+    for n in range(15):
+        ArticleFactory(page=page, position=100 + n, published_on=issue.date)
+    PageFactory(issue=issue, number=7)
+    assert queries() <= before + 1, url_name
+    assert before < 20
