@@ -1,0 +1,118 @@
+"""Issues, pages, sections and source files; the fix-a-date form."""
+
+from __future__ import annotations
+
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from articles.editing.issues import CorrectionError, move_issue_date
+from articles.models import Issue, Page, PageStaff, Section, SourceFile
+
+
+class PageInline(admin.TabularInline):
+    model = Page
+    fields = ["number", "section", "section_label"]
+    extra = 0
+    show_change_link = True
+
+
+class StaffInline(admin.TabularInline):
+    model = PageStaff
+    fields = ["person", "role", "position"]
+    autocomplete_fields = ["person"]
+    extra = 0
+
+
+class MoveDateForm(forms.Form):
+    new_date = forms.DateField(label="正确的出版日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+@admin.register(Issue)
+class IssueAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "number", "page_count", "date_inferred", "date_confidence", "page_total"]
+    list_filter = ["date_inferred"]
+    search_fields = ["number"]
+    date_hierarchy = "date"
+    inlines = [PageInline]
+    readonly_fields = ["date", "move_date_link", "date_evidence"]
+    fields = ["date", "move_date_link", "number", "page_count", "date_inferred", "date_confidence", "date_evidence"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(pages_n=Count("pages"))
+
+    @admin.display(description="版数(已导入)", ordering="pages_n")
+    def page_total(self, obj):
+        return obj.pages_n
+
+    @admin.display(description="更正日期")
+    def move_date_link(self, obj):
+        if not obj.pk:
+            return "—"
+        return format_html('<a class="button" href="{}">更正这一期的日期…</a>', reverse("admin:articles_issue_move_date", args=[obj.pk]))
+
+    def get_urls(self):
+        return [path("<int:pk>/move-date/", self.admin_site.admin_view(self.move_date_view), name="articles_issue_move_date")] + super().get_urls()
+
+    def move_date_view(self, request, pk):
+        issue = get_object_or_404(Issue, pk=pk)
+        if not self.has_change_permission(request, issue):
+            return redirect("admin:index")
+        form = MoveDateForm(request.POST or None, initial={"new_date": issue.date})
+        if request.method == "POST" and form.is_valid():
+            old = issue.date
+            try:
+                move_issue_date(issue, form.cleaned_data["new_date"], editor_name=request.user.get_username())
+            except CorrectionError as exc:
+                form.add_error("new_date", str(exc))
+            else:
+                self.message_user(request, f"已将 {old:%Y-%m-%d} 这一期改为 {issue.date:%Y-%m-%d};旧链接会自动跳转。", messages.SUCCESS)
+                return redirect("admin:articles_issue_change", issue.pk)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "issue": issue, "form": form, "title": f"更正日期:{issue}"}
+        return render(request, "admin/articles/issue/move_date.html", context)
+
+
+@admin.register(Page)
+class PageAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "section", "section_label"]
+    list_filter = ["section"]
+    list_select_related = ["issue", "section"]
+    search_fields = ["section_label", "issue__date"]
+    inlines = [StaffInline]
+    readonly_fields = ["issue", "article_links", "source_file", "header_raw", "extra_lines"]
+    fields = ["issue", "number", "section", "section_label", "article_links", "header_raw", "extra_lines", "source_file"]
+
+    @admin.display(description="本版文章")
+    def article_links(self, obj):
+        rows = [(reverse("admin:articles_article_change", args=[a.pk]), a.position, a.display_title) for a in obj.articles.order_by("position")]
+        return format_html("<ol>{}</ol>", format_html("".join(format_html('<li value="{}"><a href="{}">{}</a></li>', pos, url, title) for url, pos, title in rows)))
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.edited_fields = sorted({*obj.edited_fields, *[f for f in form.changed_data if f in ("section", "section_label", "number")]})
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+
+
+@admin.register(SourceFile)
+class SourceFileAdmin(admin.ModelAdmin):
+    list_display = ["path", "status", "encoding", "size", "imported_at"]
+    list_filter = ["status", "encoding"]
+    search_fields = ["path", "sha256"]
+    readonly_fields = ["path", "sha256", "size", "encoding", "status", "error_message", "imported_at", "text"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

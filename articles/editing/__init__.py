@@ -1,0 +1,1 @@
+"""Editors' correction services. Each runs in one transaction and keeps every word and contribution."""
