@@ -7,14 +7,6 @@ import pytest
 SEED_DIR = Path(__file__).resolve().parent.parent / "seeds"
 
 
-@pytest.fixture(scope="session", autouse=True)
-def collected_static(django_db_blocker):
-    """Production settings serve hashed static files: collect them once, as deployment does."""
-    from django.core.management import call_command
-
-    call_command("collectstatic", "--noinput", verbosity=0)
-
-
 @pytest.fixture(scope="session")
 def seed_dir() -> Path:
     return SEED_DIR

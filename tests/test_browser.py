@@ -113,6 +113,8 @@ def test_screenshots_and_no_horizontal_overflow(browser, live_server, seeded, vi
     name = "phone" if viewport is PHONE else "desktop"
     for path in PAGES:
         page.goto(live_server.url + path)
+        border = page.evaluate("getComputedStyle(document.querySelector('.site-header')).borderBottomStyle")
+        assert border == "double", "the site stylesheet was not served"
         page.screenshot(path=str(ARTIFACTS / f"{name}{path.replace('/', '_').replace('?', '_')}.png"), full_page=True)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} overflows by {overflow}px at {viewport['width']}px"

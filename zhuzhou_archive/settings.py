@@ -173,7 +173,13 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Hashed, compressed names in production (long cache lifetimes); plain names where the
+    # files are served straight from static/ (the test live server), via STATIC_MANIFEST=0.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env_bool("STATIC_MANIFEST", True)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 # Without collectstatic (tests, a fresh dev checkout) fall back to plain names.
 WHITENOISE_MANIFEST_STRICT = False
