@@ -35,6 +35,10 @@ def bump_data_version(**_kwargs) -> None:
 
 
 def bump_after_commit(**_kwargs) -> None:
+    """One bump per transaction, however many rows it saves (imports save thousands)."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(func is bump_data_version for _, func, _ in connection.run_on_commit):
+        return
     transaction.on_commit(bump_data_version)
 
 
