@@ -163,3 +163,21 @@ def test_export_articles_jsonl(imported_seeds, capsys):
     assert {"name": "马国安", "role": "correspondent"} in record["authors"]
     assert record["url"].startswith("/2023/02/09/1/")
     assert set(record) >= {"id", "source_file", "source_lines", "kicker", "subheadline", "districts", "body", "needs_review", "review_reasons"}
+
+
+def test_a_date_in_the_file_name_outranks_inference(db, seed_dir, tmp_path):
+    source = next(seed_dir.glob("002_*.txt"))
+    named = tmp_path / "2022" / "20220930_2.txt"
+    named.parent.mkdir()
+    shutil.copy(source, named)
+    import_paths([str(named)])
+    issue = Issue.objects.get()
+    assert issue.date == dt.date(2022, 9, 30) and issue.date_inferred and issue.date_confidence == 0.9
+    assert "文件名" in issue.date_evidence[0]["text"]
+
+
+def test_a_masthead_outranks_the_file_name(db, seed_dir, tmp_path):
+    named = tmp_path / "19990101.txt"
+    shutil.copy(next(seed_dir.glob("004_*.txt")), named)
+    import_paths([str(named)])
+    assert Issue.objects.get().date == dt.date(2023, 2, 9)

@@ -8,6 +8,8 @@ replaces what came from it (editor corrections kept); a failed file writes nothi
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +22,7 @@ from articles.importing.files import SourceBlob, collect_files, display_path, re
 from articles.importing.writer import ImportProblem, RunContext, write_file
 from articles.models import SourceFile
 from articles.parsing import ParseError, parse_bytes
+from articles.parsing.types import DateEvidence, IssueDate
 from articles.signals import notify_articles_changed
 
 
@@ -95,6 +98,7 @@ def import_blob(blob: SourceBlob, context: RunContext | None, dry_run: bool, see
     except ParseError as exc:
         return FileReport(path=blob.path, status="failed", message=str(exc))
     seen_in_run[blob.sha256] = blob.path
+    apply_filename_date(parsed, blob.path)
     articles = sum(len(p.articles) for p in parsed.pages)
     date_label = parsed.issue_date.date.isoformat() if parsed.issue_date.date else "未知日期"
     if dry_run:
@@ -118,6 +122,27 @@ def import_blob(blob: SourceBlob, context: RunContext | None, dry_run: bool, see
         articles=len(result.article_ids),
         flagged=result.flagged,
         kept=result.kept,
+    )
+
+
+_PATH_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_/]?(0[1-9]|1[0-2])[-_/]?(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+def apply_filename_date(parsed, path: str) -> None:
+    """Archives usually name files by date (19900101_2.txt): better evidence than the text's."""
+    if not parsed.issue_date.inferred:
+        return  # a printed masthead wins
+    match = _PATH_DATE.search(path)
+    if not match:
+        return
+    try:
+        day = dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return
+    parsed.issue_date = IssueDate(
+        date=day, inferred=True, confidence=0.9,
+        evidence=[DateEvidence(text=f"文件名 {match.group(0)}", line=0, resolved=day)],
+        notes=[f"日期取自文件名 {path}", *parsed.issue_date.notes],
     )
 
 

@@ -1,0 +1,234 @@
+"""Reproducible benchmark: import, index, search latency, HTTP under load, resources.
+
+    python bench/run.py --articles 100000 --db sqlite      # or --db postgres
+    python bench/run.py --articles 2000 --db sqlite --smoke  # quick self-check
+
+Writes a section to docs/benchmarks.md and the raw figures to docs/benchmarks.json.
+Only 127.0.0.1 is ever targeted; every load run is bounded in time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = Path(os.environ.get("BENCH_OUT", ROOT / "bench" / "out"))  # scratch space: corpus, database, cache
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+QUERY_CLASSES = {
+    "rare word": {"q": "淦田"},
+    "common word (株洲)": {"q": "株洲"},
+    "two words": {"q": "渌口 项目"},
+    "phrase": {"q": '"民生实事"'},
+    "sub-word (芦淞)": {"q": "芦淞"},
+    "district + year": {"q": "项目", "district": "lukou", "year": "1990"},
+    "sorted by date": {"q": "株洲", "sort": "newest"},
+    "deep page (50)": {"q": "株洲", "page": "50"},
+}
+LATENCY_SCRIPT = r"""
+import json, statistics, sys, time, django
+django.setup()
+from articles.search import search_articles
+classes = json.loads(sys.argv[1]); repeats = int(sys.argv[2]); out = {}
+for name, params in classes.items():
+    filters = {k: params[k] for k in ("district", "year") if k in params}
+    if "year" in filters: filters["year"] = int(filters["year"])
+    times = []
+    for i in range(repeats + 2):
+        start = time.perf_counter()
+        result = search_articles(params["q"], filters=filters, order=params.get("sort", "relevance"), page=int(params.get("page", 1)))
+        elapsed = (time.perf_counter() - start) * 1000
+        if i >= 2: times.append(elapsed)  # two warm-up runs
+    times.sort()
+    out[name] = {"count": result.count, "p50": times[len(times)//2], "p95": times[int(len(times)*0.95)-1], "p99": times[-1]}
+print(json.dumps(out))
+"""
+
+
+def env_for(db: str, database_url: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG",)}
+    env.update({
+        "DATABASE_URL": database_url, "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0",
+        "SECURE_HSTS_SECONDS": "0", "SEARCH_RATE_LIMIT": "off", "CACHE_DIR": str(OUT / f"cache-{db}"),
+        "LOG_LEVEL": "WARNING", "GUNICORN_ACCESS_LOG": "",
+    })
+    return env
+
+
+def fresh_database(db: str) -> str:
+    if db == "sqlite":
+        path = OUT / "bench.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "DROP DATABASE IF EXISTS zz_bench"], check=True)
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "CREATE DATABASE zz_bench"], check=True)
+    return "postgres://postgres@127.0.0.1:5432/zz_bench"
+
+
+def manage(env: dict, *args: str, timed: bool = False) -> dict:
+    command = [PYTHON, "manage.py", *args]
+    if timed:
+        command = ["/usr/bin/time", "-v", *command]
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr)
+    return {"seconds": seconds, "peak_rss_mb": int(peak.group(1)) / 1024 if peak else None, "stdout": result.stdout}
+
+
+def http_load(env: dict, urls: dict[str, str], seconds: int, connections: int) -> tuple[dict, dict]:
+    if not shutil.which("wrk"):
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False, capture_output=True)
+    if not shutil.which("wrk"):
+        return {"error": "wrk is not installed"}, {}
+    port = "8765"
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "zhuzhou_archive.wsgi:application", "--config", "zhuzhou_archive/gunicorn.conf.py",
+         "--bind", f"127.0.0.1:{port}", "--workers", "4"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    try:
+        for _ in range(100):
+            try:
+                subprocess.run(["curl", "-sf", f"http://127.0.0.1:{port}/healthz"], check=True, capture_output=True)
+                break
+            except subprocess.CalledProcessError:
+                time.sleep(0.3)
+        results = {}
+        for name, path in urls.items():
+            subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{port}{path}"], check=False)  # warm
+            out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", f"http://127.0.0.1:{port}{path}"],
+                                 capture_output=True, text=True).stdout
+            results[name] = parse_wrk(out)
+        workers = [int(p) for p in subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()]
+        rss = {pid: int(re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{pid}/status").read_text()).group(1)) / 1024 for pid in workers}
+        return results, {"worker_rss_mb": sorted(rss.values())}
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def parse_wrk(text: str) -> dict:
+    def ms(value: str) -> float:
+        number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
+        return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    latency = dict(re.findall(r"\s+(50|90|99)%\s+([\d.]+(?:us|ms|s))", text))
+    requests = re.search(r"Requests/sec:\s+([\d.]+)", text)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    return {
+        "requests_per_s": float(requests.group(1)) if requests else 0.0,
+        "p50_ms": ms(latency["50"]) if "50" in latency else None,
+        "p90_ms": ms(latency["90"]) if "90" in latency else None,
+        "p99_ms": ms(latency["99"]) if "99" in latency else None,
+        "errors": (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, socket.groups())) if socket else 0),
+    }
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), platform.processor())
+    mem = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1)) // 1024 // 1024
+    return f"{cpu}, {os.cpu_count()} cores, {mem} GiB RAM, {platform.system()} {platform.release()}, load average {os.getloadavg()[0]:.2f}"
+
+
+def run(articles: int, db: str, http_seconds: int, repeats: int, skip_generate: bool) -> dict:
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import generate
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    corpus = OUT / f"corpus-{articles}"
+    if not (skip_generate and corpus.exists()):
+        shutil.rmtree(corpus, ignore_errors=True)
+        generated = generate(articles, corpus, seed=1)
+    else:
+        generated = {"articles": articles}
+    size_mb = sum(p.stat().st_size for p in corpus.rglob("*.txt")) / 1e6
+    env = env_for(db, fresh_database(db))
+    manage(env, "migrate", "-v0")
+    imported = manage(env, "import_seeds", str(corpus), timed=True)
+    rebuilt = manage(env, "rebuild_search_index")
+    latency = json.loads(subprocess.run([PYTHON, "-c", LATENCY_SCRIPT, json.dumps(QUERY_CLASSES), str(repeats)], cwd=ROOT,
+                                        env={**env, "DJANGO_SETTINGS_MODULE": "zhuzhou_archive.settings"}, capture_output=True, text=True, check=True).stdout)
+    first_day = dt.date(1990, 1, 1)
+    urls = {
+        "home": "/", "calendar month": "/archive/1990/01/", "issue": f"/{first_day:%Y/%m/%d}/",
+        "page": f"/{first_day:%Y/%m/%d}/2/", "article": f"/{first_day:%Y/%m/%d}/2/1/", "district list": "/districts/",
+        "district page": "/districts/lukou/", "search": "/search/?q=%E8%8A%A6%E6%B7%9E",
+    }
+    http, resources = http_load(env, urls, http_seconds, 32) if http_seconds else ({}, {})
+    if db == "sqlite":
+        db_mb = sum(Path(str(OUT / "bench.sqlite3") + s).stat().st_size for s in ("", "-wal") if Path(str(OUT / "bench.sqlite3") + s).exists()) / 1e6
+    else:
+        db_mb = int(subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", "select pg_database_size('zz_bench')"], capture_output=True, text=True).stdout.strip()) / 1e6
+    return {
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "machine": machine(), "db": db,
+        "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip(),
+        "articles": generated["articles"], "corpus_mb": round(size_mb, 1),
+        "import": {"seconds": round(imported["seconds"], 1), "articles_per_s": round(articles / imported["seconds"], 1),
+                   "mb_per_s": round(size_mb / imported["seconds"], 2), "peak_rss_mb": imported["peak_rss_mb"]},
+        "index_rebuild_seconds": round(rebuilt["seconds"], 1),
+        "search_ms": latency, "http": http, "resources": {**resources, "database_mb": round(db_mb, 1)},
+    }
+
+
+def write_report(result: dict) -> None:
+    docs = ROOT / "docs"
+    docs.mkdir(exist_ok=True)
+    history_path = docs / "benchmarks.json"
+    history = json.loads(history_path.read_text()) if history_path.exists() else []
+    history.append(result)
+    history_path.write_text(json.dumps(history, ensure_ascii=False, indent=1))
+    lines = [f"\n## {result['articles']:,} articles on {result['db']} — {result['date']} (commit {result['commit']})\n",
+             f"Machine: {result['machine']}. Corpus: {result['corpus_mb']} MB of generated text.\n",
+             "| measure | value | target |", "| --- | --- | --- |",
+             f"| import | {result['import']['articles_per_s']} articles/s, {result['import']['mb_per_s']} MB/s, {result['import']['seconds']} s | ≥ 500 articles/s |",
+             f"| import peak RSS | {result['import']['peak_rss_mb']:.0f} MB | ≤ 1 GB |",
+             f"| search index rebuild | {result['index_rebuild_seconds']} s | — |",
+             f"| database size | {result['resources']['database_mb']} MB | — |"]
+    if result["resources"].get("worker_rss_mb"):
+        lines.append(f"| gunicorn worker RSS | {', '.join(f'{v:.0f}' for v in result['resources']['worker_rss_mb'])} MB | ≤ 200 MB each |")
+    lines += ["", "| query class (search function) | matches | p50 ms | p95 ms | p99 ms |", "| --- | --- | --- | --- | --- |"]
+    lines += [f"| {name} | {v['count']} | {v['p50']:.1f} | {v['p95']:.1f} | {v['p99']:.1f} |" for name, v in result["search_ms"].items()]
+    if result["http"]:
+        lines += ["", "| URL (wrk, 32 connections) | req/s | p50 ms | p90 ms | p99 ms | errors |", "| --- | --- | --- | --- | --- | --- |"]
+        lines += [f"| {name} | {v.get('requests_per_s')} | {v.get('p50_ms')} | {v.get('p90_ms')} | {v.get('p99_ms')} | {v.get('errors')} |" for name, v in result["http"].items()]
+    report = docs / "benchmarks.md"
+    if not report.exists():
+        report.write_text("# Benchmarks\n\nProduced by `bench/run.py`; each section is one run, newest last. Targets are from issue #7.\n")
+    with report.open("a") as handle:
+        handle.write("\n".join(lines) + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Zhuzhou Daily archive benchmark")
+    parser.add_argument("--articles", type=int, default=100000)
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--http-duration", type=int, default=10, help="seconds of wrk per URL (0 skips HTTP)")
+    parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--skip-generate", action="store_true")
+    parser.add_argument("--no-report", action="store_true", help="print the figures, don't write docs/")
+    args = parser.parse_args()
+    result = run(args.articles, args.db, args.http_duration, args.repeats, args.skip_generate)
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+    if not args.no_report:
+        write_report(result)
+
+
+if __name__ == "__main__":
+    main()
