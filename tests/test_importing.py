@@ -181,3 +181,14 @@ def test_a_masthead_outranks_the_file_name(db, seed_dir, tmp_path):
     shutil.copy(next(seed_dir.glob("004_*.txt")), named)
     import_paths([str(named)])
     assert Issue.objects.get().date == dt.date(2023, 2, 9)
+
+
+def test_sync_gazetteer_adds_missing_places_and_keeps_editor_additions(db, capsys):
+    from articles.models import Place
+
+    Place.objects.filter(name="淦田镇").delete()
+    Place.objects.create(name="编辑新增地名", district=District.objects.get(name="攸县"), kind="landmark")
+    call_command("sync_gazetteer", "--dry-run")
+    assert "1 places" in capsys.readouterr().out and not Place.objects.filter(name="淦田镇").exists()
+    call_command("sync_gazetteer")
+    assert Place.objects.filter(name="淦田镇").exists() and Place.objects.filter(name="编辑新增地名").exists()
