@@ -1,0 +1,59 @@
+"""No URL and no query string ever produces a 500: fuzz every route and parameter."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pytestmark = pytest.mark.django_db
+
+SEGMENT = st.one_of(
+    st.integers(min_value=-10, max_value=10**22).map(str),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=12),
+    st.sampled_from(["..", "%00", "%ff", "2023", "02", "30", "lukou", "zou-yi-min", "1.json", "2023-02-30.json"]),
+)
+ROUTES = [
+    "/archive/{a}/", "/archive/{a}/{b}/", "/{a}/{b}/{c}/", "/{a}/{b}/{c}/{d}/", "/{a}/{b}/{c}/{d}/{e}/",
+    "/sections/{a}/", "/districts/{a}/", "/districts/{a}/feed/", "/authors/{a}/", "/api/articles/{a}.json",
+    "/api/issues/{a}.json", "/sitemap-{a}.xml", "/prefs/font-size/?size={a}&next={b}",
+]
+PARAMS = ["q", "page", "page_size", "sort", "date_from", "date_to", "year", "district", "section", "author", "role", "front"]
+LISTS = ["/search/", "/api/search", "/districts/lukou/", "/authors/zou-yi-min/", "/sections/tou-ban/", "/authors/"]
+
+
+@pytest.fixture
+def seeded_client(client, imported_seeds):
+    return client
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(route=st.sampled_from(ROUTES), parts=st.lists(SEGMENT, min_size=5, max_size=5))
+def test_every_route_with_random_segments(seeded_client, route, parts):
+    url = route.format(**dict(zip("abcde", parts)))
+    response = seeded_client.get(url)
+    assert response.status_code < 500, url
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(path=st.sampled_from(LISTS), params=st.dictionaries(st.sampled_from(PARAMS), SEGMENT, max_size=6))
+def test_every_query_parameter(seeded_client, path, params):
+    response = seeded_client.get(path, params)
+    assert response.status_code < 500, (path, params)
+    if path.startswith("/api/"):
+        assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/" + "a" * 10000,
+        "/2023/02/09/" + "9" * 400 + "/",
+        "/search/?q=%ff%fe%00",
+        "/api/search?q=%ff&page=99999999999999999999",
+        "/districts/lukou/?page=99999999999999999999",
+        "/authors/?page=-1",
+        "/search/?q=" + "株" * 5000,
+        "/api/search?q=株洲&page_size=-5",
+    ],
+)
+def test_hostile_urls(seeded_client, url):
+    assert seeded_client.get(url).status_code < 500
