@@ -139,6 +139,7 @@ else:
     }
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 SEARCH_RATE_LIMIT = os.environ.get("SEARCH_RATE_LIMIT", "120/m")
+IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_MB", 20) * 1_000_000  # a page spread is ~20–100 KB
 
 # --- Auth -----------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -48,8 +48,12 @@ def collect_files(paths: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
     return files, problems
 
 
-def read_blob(path: Path, label: str) -> SourceBlob:
+def read_blob(path: Path, label: str, max_bytes: int) -> SourceBlob:
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            # A page spread is tens of kilobytes; this is not one. Refuse before reading it.
+            return SourceBlob(path=label, data=None, error=f"文件过大 (file too large: {size / 1e6:.1f} MB > {max_bytes / 1e6:.0f} MB)")
         data = path.read_bytes()
     except OSError as exc:
         return SourceBlob(path=label, data=None, error=f"无法读取 (cannot read): {exc.strerror or exc}")

@@ -71,7 +71,7 @@ def import_paths(paths: list[str], dry_run: bool = False, progress: Callable[[Fi
     context = None if dry_run else RunContext.load()
     seen_in_run: dict[str, str] = {}
     for path in files:
-        blob = read_blob(path, display_path(path, settings.BASE_DIR))
+        blob = read_blob(path, display_path(path, settings.BASE_DIR), settings.IMPORT_MAX_FILE_BYTES)
         file_report = import_blob(blob, context, dry_run, seen_in_run)
         report.files.append(file_report)
         if progress:

@@ -1,0 +1,143 @@
+"""Bad input to import_seeds: a clear message naming the file, the right exit code, nothing half-written."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles.models import Article, SourceFile
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_import(*paths):
+    """(exit code, stdout, stderr) of import_seeds, as a user sees it."""
+    from io import StringIO
+
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("import_seeds", *map(str, paths), stdout=out, stderr=err)
+        code = 0
+    except CommandError as exc:
+        code = exc.returncode
+        err.write(str(exc))
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def good(tmp_path, seed_dir):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(next(seed_dir.glob("000_*.txt")), folder / "good.txt")
+    return folder
+
+
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("empty.txt", b"", "empty"),
+        ("binary.txt", bytes(range(256)) * 64, "binary"),
+        ("truncated.txt", "株洲日报讯(全媒体记者/邹怡敏)".encode()[:-2], "truncated"),
+        ("latin1.txt", "Zhuzhou caf\xe9 \xe9t\xe9 \xfc\xfc\xfc".encode("latin-1") * 30, "GB18030"),
+    ],
+)
+def test_bad_file_is_reported_and_good_file_imported(good, name, data, message):
+    (good / name).write_bytes(data)
+    code, out, err = run_import(good)
+    assert code == 1
+    assert name in err and message.lower() in err.lower()
+    assert "imported" in out and Article.objects.exists()
+    assert not SourceFile.objects.filter(path__endswith=name).exists()
+
+
+def test_gb18030_and_bom_crlf_import_cleanly(good, seed_dir):
+    text = next(seed_dir.glob("001_*.txt")).read_text(encoding="utf-8")
+    (good / "gb.txt").write_bytes(text.encode("gb18030"))
+    (good / "bom.txt").write_bytes(b"\xef\xbb\xbf" + text.replace("学林", "学林(另版)").replace("\n", "\r\n").encode())
+    code, out, err = run_import(good)
+    assert code == 0, err
+    assert set(SourceFile.objects.values_list("encoding", flat=True)) == {"utf-8", "gb18030", "utf-8-sig"}
+
+
+def test_oversized_file_is_refused_without_reading_it(good, settings):
+    settings.IMPORT_MAX_FILE_BYTES = 50_000_000
+    big = good / "huge.txt"
+    with open(big, "wb") as handle:
+        handle.truncate(50_000_001)  # 50 MB: sparse, instant, never read
+    code, out, err = run_import(good)
+    assert code == 1 and "huge.txt" in err and "too large" in err
+    assert SourceFile.objects.filter(path__endswith="good.txt").exists()
+
+
+def test_unreadable_entries_in_a_directory(good, monkeypatch):
+    (good / "dangling.txt").symlink_to(good / "nowhere.txt")
+    os.mkfifo(good / "pipe.txt")
+    locked = good / "locked.txt"
+    shutil.copy(good / "good.txt", locked)
+    real_read = Path.read_bytes
+
+    def read_bytes(self):
+        if self.name == "locked.txt":
+            raise PermissionError(13, "Permission denied")
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    code, out, err = run_import(good)
+    assert code == 1
+    assert "dangling.txt" in err and "pipe.txt" in err and "locked.txt" in err and "Permission denied" in err
+    assert SourceFile.objects.filter(path__endswith="good.txt").exists()
+
+
+def test_same_file_twice_under_different_names(good):
+    shutil.copy(good / "good.txt", good / "again.txt")
+    code, out, err = run_import(good)
+    assert code == 0
+    assert "duplicate" in out or "重复" in out
+    holders = {path.rsplit("/", 1)[-1] for path in Article.objects.values_list("source_file__path", flat=True)}
+    assert len(holders) == 1  # imported once; the other name is recorded as a duplicate
+    assert SourceFile.objects.filter(status="duplicate").count() == 1
+
+
+def test_missing_path_is_an_error(tmp_path):
+    code, out, err = run_import(tmp_path / "nope")
+    assert code == 1 and "nope" in err
+
+
+@pytest.mark.django_db(transaction=True)
+def test_interrupted_import_leaves_nothing_and_next_run_completes(tmp_path, seed_dir):
+    """SIGKILL an import mid-file: that file's transaction never commits; the next run imports it."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import generate
+
+    corpus = tmp_path / "corpus"
+    generate(4000, corpus, seed=3)
+    big = tmp_path / "big" / "19900105_1.txt"
+    big.parent.mkdir()
+    big.write_text("".join(p.read_text(encoding="utf-8") for p in sorted(corpus.rglob("*.txt"))), encoding="utf-8")
+    db_path = tmp_path / "interrupt.sqlite3"
+    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": f"sqlite:///{db_path}", "DJANGO_SETTINGS_MODULE": "zhuzhou_archive.settings"}
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
+
+    def count(sql):
+        import sqlite3
+
+        with sqlite3.connect(db_path) as db:
+            return db.execute(sql).fetchone()[0]
+
+    process = subprocess.Popen([sys.executable, "manage.py", "import_seeds", str(big)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(6)  # parsing takes a few seconds, writing ~4,000 articles much longer
+    assert process.poll() is None, "the import finished before it could be interrupted"
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert count("SELECT count(*) FROM articles_article") == 0
+    assert count("SELECT count(*) FROM articles_sourcefile") == 0
+    finished = subprocess.run([sys.executable, "manage.py", "import_seeds", str(big)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    assert finished.returncode == 0, finished.stderr
+    assert count("SELECT count(*) FROM articles_article") >= 3900
