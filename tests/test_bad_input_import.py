@@ -132,8 +132,22 @@ def test_interrupted_import_leaves_nothing_and_next_run_completes(tmp_path, seed
             return db.execute(sql).fetchone()[0]
 
     process = subprocess.Popen([sys.executable, "manage.py", "import_seeds", str(big)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(6)  # parsing takes a few seconds, writing ~4,000 articles much longer
-    assert process.poll() is None, "the import finished before it could be interrupted"
+    # The file's transaction holds SQLite's write lock from its first statement to its commit:
+    # once another connection is refused the lock several times in a row, we are mid-file.
+    import sqlite3
+
+    probe = sqlite3.connect(db_path, timeout=0, isolation_level=None)
+    refused, deadline = 0, time.monotonic() + 120
+    while refused < 3 and time.monotonic() < deadline and process.poll() is None:
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.execute("ROLLBACK")
+            refused = 0
+        except sqlite3.OperationalError:
+            refused += 1
+        time.sleep(0.05)
+    probe.close()
+    assert refused >= 3 and process.poll() is None, "never caught the import inside its transaction"
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     assert count("SELECT count(*) FROM articles_article") == 0
