@@ -31,6 +31,7 @@ urlpatterns = [
     path("prefs/font-size/", prefs.font_size, name="font_size"),
     path("search/", search_views.search_page, name="search"),
     path("api/search", search_views.search_api, name="api_search"),
+    path("api/openapi.json", api.openapi, name="api_openapi"),
     path("api/articles/<int:pk>.json", api.article_json, name="api_article"),
     path("api/issues/<isodate:day>.json", api.issue_json, name="api_issue"),
     path("sitemap.xml", cache_page(3600)(sitemap_views.index), {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"}, name="sitemap"),

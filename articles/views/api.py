@@ -80,3 +80,13 @@ def issue_json(request, day):
             for page in pages_with_titles(issue)
         ],
     }, json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def openapi(request):
+    """The OpenAPI description of this JSON API (docs/openapi.json)."""
+    from django.conf import settings
+    from django.http import HttpResponse
+
+    description = (settings.BASE_DIR / "docs" / "openapi.json").read_bytes()
+    return HttpResponse(description, content_type="application/json")
