@@ -9,7 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.core.paginator import Paginator
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Prefetch
 from django.db.models.functions import ExtractYear, TruncMonth
 
@@ -52,24 +55,47 @@ def search_articles(query: str, *, filters: dict | None = None, order: str = "re
         result.message = result.message or ("请输入搜索词。" if not (query or "").strip() else "搜索词里没有可以查找的文字。")
         return result
     engine = get_engine()
-    matched = apply_filters(queryset if queryset is not None else Article.objects.all(), filters or {})
-    matched = matched.filter(pk__in=engine.matching_ids(plan))
-    if order == "newest":
-        ordered = matched.order_by("-published_on", "page__number", "position", "pk")
-    elif order == "oldest":
-        ordered = matched.order_by("published_on", "page__number", "position", "pk")
+    base = queryset if queryset is not None else Article.objects.all()
+    filtered = apply_filters(base, filters or {})
+    # Without filters the engine answers alone; with them it searches only the filtered ids.
+    restrict = filtered if filtered.query.has_filters() else None
+    summary = _cached_summary(engine, plan, filtered, restrict, filters or {}, with_facets)
+    result.count = summary["count"]
+    result.num_pages = max(1, -(-result.count // page_size))
+    result.page = min(max(int(page), 1), result.num_pages)
+    offset = (result.page - 1) * page_size
+    if not result.count:
+        return result
+    if order in ("newest", "oldest"):
+        direction = "-" if order == "newest" else ""
+        matched = filtered.filter(pk__in=engine.matching_ids(plan))
+        # (published_on, id) is one index: the newest page reads it in order and stops.
+        ids = list(matched.order_by(f"{direction}published_on", f"{direction}pk").values_list("pk", flat=True)[offset : offset + page_size])
     else:
-        ordered = matched.annotate(rank=engine.rank(plan)).order_by("-rank", "-published_on", "pk")
-    paginator = Paginator(ordered.values_list("pk", flat=True), page_size)
-    result.count = paginator.count
-    result.num_pages = paginator.num_pages
-    result.page = min(max(int(page), 1), paginator.num_pages)
-    ids = list(paginator.page(result.page).object_list) if result.count else []
+        ids = engine.ranked_ids(plan, restrict, page_size, offset)
     result.hits = _hits(ids, plan)
-    if with_facets and result.count:
-        result.facets = facets(matched)
-        result.histogram = histogram(matched, filters or {})
+    result.facets = summary.get("facets", {})
+    result.histogram = summary.get("histogram", [])
     return result
+
+
+def _cached_summary(engine, plan, filtered, restrict, filters, with_facets) -> dict:
+    """Count, facets and histogram for a query: computed once per data version, then cached."""
+    from articles.cache import data_version
+
+    key_source = repr((plan.groups and [[(t.words, t.phrase) for t in g] for g in plan.groups], [t.words for t in plan.excluded],
+                       str(restrict.query) if restrict is not None else "", sorted((k, str(v)) for k, v in filters.items()),
+                       with_facets, engine.__class__.__name__, data_version()))
+    key = "search:summary:" + hashlib.sha256(key_source.encode()).hexdigest()
+    summary = cache.get(key)
+    if summary is None:
+        summary = {"count": engine.count(plan, restrict)}
+        if with_facets and summary["count"]:
+            matched = filtered.filter(pk__in=engine.matching_ids(plan))
+            summary["facets"] = facets(matched)
+            summary["histogram"] = histogram(matched, filters)
+        cache.set(key, summary, settings.PAGE_CACHE_SECONDS)
+    return summary
 
 
 def apply_filters(queryset, filters: dict):

@@ -63,13 +63,32 @@ class SQLiteEngine:
     def matching_ids(self, plan: QueryPlan) -> RawSQL:
         return RawSQL(f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s", [self.match_expression(plan)])
 
-    def rank(self, plan: QueryPlan) -> RawSQL:
-        # bm25() is lower-is-better; negate so higher is better like PostgreSQL's ts_rank.
-        return RawSQL(
-            f"SELECT -bm25({SQLITE_TABLE}, 10.0, 3.0, 1.0, 0.2) FROM {SQLITE_TABLE} "
-            f"WHERE {SQLITE_TABLE} MATCH %s AND rowid = articles_article.id",
-            [self.match_expression(plan)],
-        )
+
+    def _restrict(self, restrict, column: str = "rowid") -> tuple[str, list]:
+        if restrict is None:
+            return "", []
+        sql, params = restrict.order_by().values("pk").query.sql_with_params()
+        return f" AND {column} IN ({sql})", list(params)
+
+    # The match runs once, materialized; filters then apply to that set. (A "rowid IN (…)"
+    # inside the FTS query makes FTS5 re-run the match for every filtered row: seconds.)
+    _MATCHES = f"WITH m AS MATERIALIZED (SELECT rowid AS id, bm25({SQLITE_TABLE}, 10.0, 3.0, 1.0, 0.2) AS r FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s) "
+
+    def count(self, plan: QueryPlan, restrict=None) -> int:
+        extra, params = self._restrict(restrict, column="m.id")
+        with connection.cursor() as cursor:
+            cursor.execute(self._MATCHES + f"SELECT count(*) FROM m WHERE 1{extra}", [self.match_expression(plan), *params])
+            return cursor.fetchone()[0]
+
+    def ranked_ids(self, plan: QueryPlan, restrict, limit: int, offset: int) -> list[int]:
+        """Best first, ranked by FTS5's bm25 with the headline weighted highest."""
+        extra, params = self._restrict(restrict, column="m.id")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                self._MATCHES + f"SELECT m.id FROM m WHERE 1{extra} ORDER BY m.r, m.id DESC LIMIT %s OFFSET %s",
+                [self.match_expression(plan), *params, limit, offset],
+            )
+            return [row[0] for row in cursor.fetchall()]
 
     def write(self, documents: list[Document], removed: list[int]) -> None:
         ids = [d.article_id for d in documents] + list(removed)
@@ -110,11 +129,29 @@ class PostgresEngine:
     def matching_ids(self, plan: QueryPlan) -> RawSQL:
         return RawSQL(f"SELECT article_id FROM {PG_TABLE} WHERE document @@ to_tsquery('simple', %s)", [self.tsquery(plan)])
 
-    def rank(self, plan: QueryPlan) -> RawSQL:
-        return RawSQL(
-            f"SELECT ts_rank_cd(document, to_tsquery('simple', %s), 1) FROM {PG_TABLE} WHERE article_id = articles_article.id",
-            [self.tsquery(plan)],
-        )
+
+    def _restrict(self, restrict) -> tuple[str, list]:
+        if restrict is None:
+            return "", []
+        sql, params = restrict.order_by().values("pk").query.sql_with_params()
+        return f" AND article_id IN ({sql})", list(params)
+
+    def count(self, plan: QueryPlan, restrict=None) -> int:
+        extra, params = self._restrict(restrict)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {PG_TABLE} WHERE document @@ to_tsquery('simple', %s){extra}", [self.tsquery(plan), *params])
+            return cursor.fetchone()[0]
+
+    def ranked_ids(self, plan: QueryPlan, restrict, limit: int, offset: int) -> list[int]:
+        extra, params = self._restrict(restrict)
+        query = self.tsquery(plan)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT article_id FROM {PG_TABLE} WHERE document @@ to_tsquery('simple', %s){extra} "
+                f"ORDER BY ts_rank_cd(document, to_tsquery('simple', %s), 1) DESC, article_id DESC LIMIT %s OFFSET %s",
+                [query, *params, query, limit, offset],
+            )
+            return [row[0] for row in cursor.fetchall()]
 
     def write(self, documents: list[Document], removed: list[int]) -> None:
         with connection.cursor() as cursor:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
-from articles.models import Article, ArticleDistrict, Contribution, Issue
+from articles.models import Article, Issue
+from articles.serializers import article_data, with_relations
 from articles.views.issues import pages_with_titles
 
 
@@ -18,36 +18,13 @@ def _error(message: str, status: int) -> JsonResponse:
 
 @require_GET
 def article_json(request, pk):
-    article = (
-        Article.objects.select_related("page__issue", "page__section")
-        .prefetch_related(
-            Prefetch("contributions", queryset=Contribution.objects.select_related("author").order_by("position", "id")),
-            Prefetch("district_links", queryset=ArticleDistrict.objects.select_related("district").order_by("-score")),
-        )
-        .filter(pk=pk)
-        .first()
-    )
+    article = with_relations(Article.objects.filter(pk=pk)).first()
     if article is None:
         return _error("没有这篇文章 (no such article)", 404)
-    issue = article.page.issue
-    return JsonResponse({
-        "id": article.pk,
-        "url": request.build_absolute_uri(article.get_absolute_url()),
-        "issue_date": issue.date.isoformat(),
-        "issue_date_inferred": issue.date_inferred,
-        "issue_number": issue.number,
-        "page_number": article.page.number,
-        "section": article.page.section.name if article.page.section else None,
-        "kicker": article.kicker,
-        "headline": article.headline,
-        "subheadline": article.subheadline,
-        "authors": [{"name": c.author.name, "role": c.role} for c in article.contributions.all()],
-        "districts": [link.district.name for link in article.district_links.all()],
-        "paragraphs": article.paragraphs,
-        "captions": article.captions,
-        "needs_review": article.needs_review,
-        "review_reasons": article.review_reasons,
-    }, json_dumps_params={"ensure_ascii": False})
+    data = article_data(article)
+    data["url"] = request.build_absolute_uri(data["url"])
+    data["paragraphs"] = article.paragraphs
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
 @require_GET
