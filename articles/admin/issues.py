@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.editing.issues import CorrectionError, move_issue_date
@@ -90,7 +90,8 @@ class PageAdmin(SimpleHistoryAdmin):
     @admin.display(description="本版文章")
     def article_links(self, obj):
         rows = [(reverse("admin:articles_article_change", args=[a.pk]), a.position, a.display_title) for a in obj.articles.order_by("position")]
-        return format_html("<ol>{}</ol>", format_html("".join(format_html('<li value="{}"><a href="{}">{}</a></li>', pos, url, title) for url, pos, title in rows)))
+        items = format_html_join("", '<li value="{}"><a href="{}">{}</a></li>', ((pos, url, title) for url, pos, title in rows))
+        return format_html("<ol>{}</ol>", items)
 
     def save_model(self, request, obj, form, change):
         if change:
