@@ -1,5 +1,5 @@
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import path, register_converter
+from django.urls import path, re_path, register_converter
 from django.views.decorators.cache import cache_page
 
 from articles import converters
@@ -36,4 +36,5 @@ urlpatterns = [
     path("api/issues/<isodate:day>.json", api.issue_json, name="api_issue"),
     path("sitemap.xml", cache_page(3600)(sitemap_views.index), {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"}, name="sitemap"),
     path("sitemap-<section>.xml", cache_page(3600)(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    re_path(r"^api/(?P<rest>.*)$", api.not_found, name="api_not_found"),  # last: JSON 404 for the rest of /api/
 ]

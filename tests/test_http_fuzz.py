@@ -16,7 +16,7 @@ ROUTES = [
     "/sections/{a}/", "/districts/{a}/", "/districts/{a}/feed/", "/authors/{a}/", "/api/articles/{a}.json",
     "/api/issues/{a}.json", "/sitemap-{a}.xml", "/prefs/font-size/?size={a}&next={b}",
 ]
-PARAMS = ["q", "page", "page_size", "sort", "date_from", "date_to", "year", "district", "section", "author", "role", "front"]
+PARAMS = ["q", "page", "page_size", "sort", "date_from", "date_to", "from", "to", "year", "district", "section", "author", "role", "front", "size", "next"]
 LISTS = ["/search/", "/api/search", "/districts/lukou/", "/authors/zou-yi-min/", "/sections/tou-ban/", "/authors/"]
 
 
@@ -31,6 +31,9 @@ def test_every_route_with_random_segments(seeded_client, route, parts):
     url = route.format(**dict(zip("abcde", parts)))
     response = seeded_client.get(url)
     assert response.status_code < 500, url
+    if url.startswith("/api/"):
+        assert response["Content-Type"].startswith("application/json"), url
+        response.json()
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -40,6 +43,7 @@ def test_every_query_parameter(seeded_client, path, params):
     assert response.status_code < 500, (path, params)
     if path.startswith("/api/"):
         assert response["Content-Type"].startswith("application/json")
+        response.json()
 
 
 @pytest.mark.parametrize(
@@ -53,7 +57,42 @@ def test_every_query_parameter(seeded_client, path, params):
         "/authors/?page=-1",
         "/search/?q=" + "株" * 5000,
         "/api/search?q=株洲&page_size=-5",
+        "/api/search?q=%ff%fe&from=%00&to=../..",
+        "/api/articles/99999999999999999999999.json",
+        "/api/articles/-1.json",
+        "/api/articles/%00.json",
+        "/api/issues/2023-02-30.json",
+        "/api/issues/../../etc/passwd.json",
+        "/api/" + "x" * 10000,
+        "/%ff%fe/",
+        "/archive/2023/13/",
+        "/2023/02/30/",
+        "/2023/02/09/99999999999999999999/1/",
+        "/sitemap-%00.xml",
+        "/prefs/font-size/?size=huge&next=https://evil.example/",
     ],
 )
 def test_hostile_urls(seeded_client, url):
-    assert seeded_client.get(url).status_code < 500
+    response = seeded_client.get(url)
+    assert response.status_code < 500
+    if url.startswith("/api/"):
+        assert response["Content-Type"].startswith("application/json")
+        assert response.status_code == 200 or "error" in response.json()
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete", "patch"])
+@pytest.mark.parametrize("url", ["/api/search?q=株洲", "/api/articles/1.json", "/api/issues/2023-02-09.json", "/api/nowhere"])
+def test_api_refuses_writes_in_json(seeded_client, method, url):
+    response = getattr(seeded_client, method)(url)
+    assert response.status_code in (404, 405)
+    assert "error" in response.json()
+
+
+def test_api_answers_head(seeded_client):
+    assert seeded_client.head("/api/search?q=株洲").status_code == 200
+
+
+def test_font_size_preference_does_not_redirect_off_site(seeded_client):
+    response = seeded_client.get("/prefs/font-size/", {"size": "large", "next": "https://evil.example/"})
+    assert response.status_code < 500
+    assert "evil.example" not in response.get("Location", "")

@@ -10,6 +10,7 @@ from articles.models import Article
 from articles.search import MAX_PAGE_SIZE, ORDERS, search_articles
 from articles.search.forms import SearchFilter
 from articles.search.ratelimit import rate_limited
+from articles.views.api import json_get
 
 
 def _too_many_html(request, wait):
@@ -71,6 +72,7 @@ def _facet_links(request, result):
     return links
 
 
+@json_get
 @rate_limited("search", _too_many_json)  # one budget per client for page and API
 def search_api(request):
     filterset = SearchFilter(request.GET or None, queryset=Article.objects.all())

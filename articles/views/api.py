@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.http import JsonResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
 
 from articles.models import Article, Issue
 from articles.serializers import article_data, with_relations
@@ -16,7 +17,31 @@ def _error(message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": message}, status=status, json_dumps_params={"ensure_ascii": False})
 
 
-@require_GET
+def json_get(view):
+    """Read-only endpoint: GET and HEAD only, and every refusal in JSON.
+
+    CSRF-exempt because nothing here writes; otherwise a POST would get the HTML CSRF page.
+    """
+
+    @csrf_exempt
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            response = _error("只支持 GET (method not allowed)", 405)
+            response["Allow"] = "GET, HEAD"
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@json_get
+def not_found(request, rest=""):
+    """Any other /api/ path, including malformed ids and dates: JSON, not the HTML 404 page."""
+    return _error("没有这个接口或对象 (not found)", 404)
+
+
+@json_get
 def article_json(request, pk):
     article = with_relations(Article.objects.filter(pk=pk)).first()
     if article is None:
@@ -27,7 +52,7 @@ def article_json(request, pk):
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
-@require_GET
+@json_get
 def issue_json(request, day):
     try:
         date = dt.date.fromisoformat(day)
@@ -59,7 +84,7 @@ def issue_json(request, day):
     }, json_dumps_params={"ensure_ascii": False})
 
 
-@require_GET
+@json_get
 def openapi(request):
     """The OpenAPI description of this JSON API (docs/openapi.json)."""
     from django.conf import settings
