@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import F
 
-from articles.models import Article, ArticleDistrict, Contribution
 from articles.editing.issues import CorrectionError
+from articles.models import Article, ArticleDistrict, Contribution
 from articles.signals import notify_articles_changed
 
 

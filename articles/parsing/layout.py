@@ -11,7 +11,13 @@ import re
 from articles.parsing import bylines
 from articles.parsing.assemble import build_article, continues, find_garbled
 from articles.parsing.types import Contributor, ParsedPage
-from articles.parsing.units import STAFF_LINE, Unit, classify, is_masthead_line, is_narrow_fragment
+from articles.parsing.units import (
+    STAFF_LINE,
+    Unit,
+    classify,
+    is_masthead_line,
+    is_narrow_fragment,
+)
 
 _STAFF_ROLES = {"责任编辑": "editor", "美术编辑": "art_editor", "校对": "proofreader"}
 _STAFF_PART = re.compile(r"(责任编辑|美术编辑|校对)\s*[:：]\s*([^:：]*?)(?=\s*(?:责任编辑|美术编辑|校对)\s*[:：]|$)")

@@ -7,9 +7,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-
 import hashlib
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from articles.cache import cached_view
 from articles.charts import bar_chart
 from articles.models import Article
 from articles.search import MAX_PAGE_SIZE, ORDERS, search_articles
@@ -38,6 +39,7 @@ def _run(request, filterset):
 
 
 @rate_limited("search", _too_many_html)
+@cached_view  # results change only when the data does; the rate limit still counts every request
 def search_page(request):
     filterset = SearchFilter(request.GET or None, queryset=Article.objects.all())
     query = request.GET.get("q", "")
