@@ -2,10 +2,6 @@
 
 import os
 import shutil
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -108,50 +104,3 @@ def test_same_file_twice_under_different_names(good):
 def test_missing_path_is_an_error(tmp_path):
     code, out, err = run_import(tmp_path / "nope")
     assert code == 1 and "nope" in err
-
-
-@pytest.mark.django_db(transaction=True)
-def test_interrupted_import_leaves_nothing_and_next_run_completes(tmp_path, seed_dir):
-    """SIGKILL an import mid-file: that file's transaction never commits; the next run imports it."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    from generate import generate
-
-    corpus = tmp_path / "corpus"
-    generate(4000, corpus, seed=3)
-    big = tmp_path / "big" / "19900105_1.txt"
-    big.parent.mkdir()
-    big.write_text("".join(p.read_text(encoding="utf-8") for p in sorted(corpus.rglob("*.txt"))), encoding="utf-8")
-    db_path = tmp_path / "interrupt.sqlite3"
-    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": f"sqlite:///{db_path}", "DJANGO_SETTINGS_MODULE": "zhuzhou_archive.settings"}
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
-
-    def count(sql):
-        import sqlite3
-
-        with sqlite3.connect(db_path) as db:
-            return db.execute(sql).fetchone()[0]
-
-    process = subprocess.Popen([sys.executable, "manage.py", "import_seeds", str(big)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    # The file's transaction holds SQLite's write lock from its first statement to its commit:
-    # once another connection is refused the lock several times in a row, we are mid-file.
-    import sqlite3
-
-    probe = sqlite3.connect(db_path, timeout=0, isolation_level=None)
-    refused, deadline = 0, time.monotonic() + 120
-    while refused < 3 and time.monotonic() < deadline and process.poll() is None:
-        try:
-            probe.execute("BEGIN IMMEDIATE")
-            probe.execute("ROLLBACK")
-            refused = 0
-        except sqlite3.OperationalError:
-            refused += 1
-        time.sleep(0.05)
-    probe.close()
-    assert refused >= 3 and process.poll() is None, "never caught the import inside its transaction"
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
-    assert count("SELECT count(*) FROM articles_article") == 0
-    assert count("SELECT count(*) FROM articles_sourcefile") == 0
-    finished = subprocess.run([sys.executable, "manage.py", "import_seeds", str(big)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
-    assert finished.returncode == 0, finished.stderr
-    assert count("SELECT count(*) FROM articles_article") >= 3900

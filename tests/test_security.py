@@ -14,8 +14,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
-from articles.models import Article, Author, District
 from articles.importing.service import import_paths
+from articles.models import Article, Author, District
 from articles.signals import notify_articles_changed
 
 pytestmark = pytest.mark.django_db
