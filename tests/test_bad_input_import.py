@@ -53,6 +53,30 @@ def test_bad_file_is_reported_and_good_file_imported(good, name, data, message):
     assert not SourceFile.objects.filter(path__endswith=name).exists()
 
 
+def test_seed_files_cut_mid_character_are_refused_whole(good, seed_dir):
+    """Policy: a file cut short is refused whole, never imported in part (the missing tail may hold
+    the rest of an article), with a one-line message naming it; re-export or re-copy it and import again."""
+    from articles.models import Page
+
+    assert run_import(good)[0] == 0
+    before = (SourceFile.objects.count(), Page.objects.count(), Article.objects.count())
+    text = next(seed_dir.glob("002_*.txt")).read_text(encoding="utf-8")
+    cut = len(text) // 2
+    while not "\u4e00" <= text[cut] <= "\u9fff":
+        cut += 1
+    utf8, gb = text.encode(), text.encode("gb18030")
+    (good / "cut-utf8.txt").write_bytes(utf8[: len(text[:cut].encode()) + 1])
+    (good / "cut-bom.txt").write_bytes(b"\xef\xbb\xbf" + utf8[: len(text[:cut].encode()) + 2])
+    (good / "cut-gb18030.txt").write_bytes(gb[: len(text[:cut].encode("gb18030")) + 1])
+    code, out, err = run_import(good)
+    assert code == 1
+    lines = [line for line in err.splitlines() if "cut-" in line]
+    assert len(lines) == 3, err
+    for name, encoding in (("cut-utf8.txt", "utf-8"), ("cut-bom.txt", "utf-8-sig"), ("cut-gb18030.txt", "gb18030")):
+        assert f"truncated {encoding} at byte" in next(line for line in lines if name in line).lower()
+    assert (SourceFile.objects.count(), Page.objects.count(), Article.objects.count()) == before
+
+
 def test_gb18030_and_bom_crlf_import_cleanly(good, seed_dir):
     text = next(seed_dir.glob("001_*.txt")).read_text(encoding="utf-8")
     (good / "gb.txt").write_bytes(text.encode("gb18030"))

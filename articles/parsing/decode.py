@@ -37,4 +37,6 @@ def _strict(data: bytes, codec: str, label: str) -> tuple[str, str]:
     try:
         return data.decode(codec), label
     except UnicodeDecodeError as exc:
+        if exc.end == len(data) and exc.reason in ("unexpected end of data", "incomplete multibyte sequence"):
+            raise ParseError(f"文件在多字节字符中间被截断 (truncated {label} at byte {exc.start})") from None
         raise ParseError(f"无法按 {label} 解码:第 {exc.start} 字节处的数据无效 (undecodable bytes)") from None
