@@ -253,12 +253,16 @@ def write_article(page, position, index, source, parsed: ParsedArticle, old, iss
     }
     article = old or Article(source_file=source, source_index=index)
     edited = set(article.edited_fields)
+    changed = False
     for name, value in values.items():
         if name in edited:
             if getattr(article, name) != value:
                 result.kept.append(f"保留编辑修改的{_FIELD_LABELS.get(name, name)}:文章 #{article.pk}《{article.display_title}》")
             continue
+        changed |= getattr(article, name) != value
         setattr(article, name, value)
+    if old is not None and changed:
+        article.version += 1  # an editor's form opened before this re-import now conflicts instead of reverting it
     article.page = page
     article.position = position
     article.published_on = issue.date

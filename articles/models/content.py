@@ -9,8 +9,8 @@ from articles.models.issues import date_kwargs
 
 class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
-        """What every article list shows, fetched in a fixed number of queries."""
-        return self.select_related("page__issue", "page__section").prefetch_related("districts")
+        """What every article list shows, fetched in a fixed number of queries (no bodies)."""
+        return self.select_related("page__issue", "page__section").prefetch_related("districts").defer("body", "raw_text", "byline_raw")
 
     def newest_first(self):
         # Matches the (published_on, id) index: a page of a long list reads ~20 index rows.

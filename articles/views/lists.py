@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404, render
 
@@ -12,7 +12,7 @@ from articles.cache import cached_view, data_version
 from articles.charts import bar_chart, monthly_series
 from articles.choices import Role, StaffRole
 from articles.filters import ArticleListFilter
-from articles.models import Article, Author, District, Section
+from articles.models import Article, ArticleDistrict, Author, District, Section
 from articles.views.common import paginate, query_without
 
 
@@ -38,17 +38,25 @@ def district_list(request):
 
 def district_detail(request, slug):
     district = get_object_or_404(District, slug=slug)
-    base = Article.objects.filter(district_links__district=district)
+    # EXISTS lets the database walk the newest-first index and stop after one page.
+    base = Article.objects.filter(Exists(ArticleDistrict.objects.filter(article=OuterRef("pk"), district=district)))
     filterset = ArticleListFilter(request.GET or None, queryset=base.for_listing().newest_first())
     chart = district_chart(district, base)
+    count = chart["total"] if _unfiltered(filterset) else None  # the chart already counted every article
     return render(request, "articles/district_detail.html", {
         "district": district,
         "places": district.places.order_by("name"),
         "filter": filterset,
-        "page_obj": paginate(request, filterset.qs),
+        "page_obj": paginate(request, filterset.qs, count=count),
         "query": query_without(request, "page"),
         "chart": chart,
     })
+
+
+def _unfiltered(filterset) -> bool:
+    if not filterset.is_bound:
+        return True
+    return filterset.is_valid() and all(value in (None, "") for value in filterset.form.cleaned_data.values())
 
 
 def district_chart(district, articles) -> dict:
