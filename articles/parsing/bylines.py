@@ -118,12 +118,20 @@ def _dedupe(contributors: list[Contributor]) -> list[Contributor]:
 HAS_ROLE = re.compile(_ROLE)
 
 
+_CREDIT_ENDINGS = ("摄", "影", "图", ")", "）")
+_CREDIT_TAIL = 80  # a credit is never longer than this; searching the whole line is quadratic
+
+
 def split_credit(text: str) -> tuple[str, str]:
     """Split a trailing photo credit off a caption or paragraph: (text, credit)."""
-    match = CREDIT.search(text)
+    stripped = text.rstrip()
+    if not stripped.endswith(_CREDIT_ENDINGS):
+        return text, ""
+    offset = max(0, len(stripped) - _CREDIT_TAIL)
+    match = CREDIT.search(stripped, offset)
     if not match:
         return text, ""
-    return text[: match.start()].rstrip(), match.group(1).strip()
+    return stripped[: match.start()].rstrip(), match.group(1).strip()
 
 
 def is_byline_line(text: str) -> bool:

@@ -10,7 +10,9 @@ from articles.parsing.text import CJK, ends_sentence, squeeze_cjk_spaces
 
 STAFF_LINE = re.compile(r"(责任编辑|美术编辑)\s*[:：]")
 _CHANNEL = re.compile(rf"^[{CJK}]{{2,8}}(网|客户端|公众号|APP|app)$")
-_NOISE = re.compile(r"(投稿邮箱|[\w.]+@[\w-]+\.[a-z]{2,}|ZHUZHOU DAILY|出版物号|客户端|主管、主办|邮发代号)")
+# Page furniture, only ever on short lines (a paragraph may well mention a 客户端).
+_NOISE = re.compile(r"(投稿邮箱|[A-Za-z0-9._-]+@[A-Za-z0-9-]+\.[a-z]{2,}|ZHUZHOU DAILY|出版物号|客户端|主管、主办|邮发代号|^扫一扫)")
+_NOISE_MAX = 48
 _MASTHEAD = re.compile(r"(第\s*\d{3,6}\s*期|今日\s*\d{1,3}\s*版|星期[一二三四五六日天]|ZHUZHOU DAILY|出版物号|客户端|主管、主办|^\d{4}\s*年\s*\d{1,2}\s*月)")
 _PLACE_LINE = re.compile(rf"^[{CJK}]{{1,8}}(区|县|市|镇|乡|街道|社区|村)$")
 
@@ -26,7 +28,7 @@ class Unit:
 def classify(text: str) -> str:
     """First-pass kind of a line, without context."""
     squeezed = squeeze_cjk_spaces(text)
-    if _NOISE.search(text) or _CHANNEL.match(squeezed):
+    if len(squeezed) <= _NOISE_MAX and _NOISE.search(text) or _CHANNEL.match(squeezed):
         return "noise"
     if squeezed.startswith("【") and squeezed.endswith("】"):
         return "pullquote"
