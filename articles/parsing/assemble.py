@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from articles.parsing import bylines
-from articles.parsing.text import ends_sentence, squeeze_cjk_spaces
+from articles.parsing.text import cjk_count, column_joined, ends_sentence, squeeze_cjk_spaces
 from articles.parsing.types import ParsedArticle
 from articles.parsing.units import Unit, is_narrow_fragment, is_place_line
 
@@ -13,8 +13,8 @@ _ANCHOR_KINDS = ("lead", "byline", "byline_cont", "name")
 _ENUMERATED = re.compile(r"^([一二三四五六七八九十]+|\d+)[、.．]")
 
 
-def build_article(span: list[Unit], kind: str) -> list[ParsedArticle]:
-    """One article, plus separate flagged articles for any garbled region cut out of it."""
+def build_article(span: list[Unit], kind: str) -> tuple[ParsedArticle, list[list[Unit]]]:
+    """One article, plus the garbled regions cut out of it (see build_fragments)."""
     article = ParsedArticle(line_start=span[0].line, line_end=span[-1].line)
     pos = 0
     titles: list[str] = []
@@ -24,11 +24,14 @@ def build_article(span: list[Unit], kind: str) -> list[ParsedArticle]:
             pos += 1
     body: list[Unit] = []
     byline_parts: list[str] = []
+    displaced: list[Unit] = []
     late_titles = [u.text for u in span[pos:] if u.kind == "late_title"]
     for unit in span[pos:]:
         if unit.kind == "late_title":
             continue
-        if unit.kind in _ANCHOR_KINDS and not body and not _is_mid_body(unit, byline_parts):
+        if unit.kind == "displaced_byline":
+            displaced.append(unit)
+        elif unit.kind in _ANCHOR_KINDS and not body and not _is_mid_body(unit, byline_parts):
             _take_anchor(article, unit, byline_parts, body)
         elif unit.kind == "caption" and not body and not byline_parts:
             _take_caption(article, unit)
@@ -36,26 +39,115 @@ def build_article(span: list[Unit], kind: str) -> list[ParsedArticle]:
             body.append(unit)
     article.kicker, article.headline, article.subheadline = assign_titles(titles + late_titles)
     garbled_regions = find_garbled(body)
-    extra: list[ParsedArticle] = []
+    taken = {id(u) for region in garbled_regions for u in region}
+    garbled_regions += [r for r in _strays(body) if id(r[0]) not in taken]
     clean_left = sum(u.kind == "para" and len(u.text) > 20 for u in body) - sum(
         u.kind == "para" and len(u.text) > 20 for region in garbled_regions for u in region
     )
-    if garbled_regions and clean_left < 2:
+    if garbled_regions and clean_left < 2 and not displaced:
         article.review_reasons.append("garbled")
         _fill_body(article, body, byline_parts, rejoin=False)
+        garbled_regions = []
     else:
         cut = {id(u) for region in garbled_regions for u in region}
         _fill_body(article, [u for u in body if id(u) not in cut], byline_parts, rejoin=True)
-        for region in garbled_regions:
-            fragment = ParsedArticle(line_start=region[0].line, line_end=region[-1].line, review_reasons=["garbled", "missing_headline"])
-            _fill_body(fragment, region, [], rejoin=False)
-            extra.append(fragment)
+    for unit in displaced:  # it signs the scrambled text right below it
+        following = [r for r in garbled_regions if r[0].line > unit.line]
+        if following:
+            min(following, key=lambda r: r[0].line).insert(0, unit)
+        else:
+            garbled_regions.append([unit])
     article.byline_raw = "\n".join(part for part in byline_parts if part)
     if not article.headline:
         article.review_reasons.insert(0, "missing_headline")
-        if extra and "garbled" not in article.review_reasons:
+        if garbled_regions and "garbled" not in article.review_reasons:
             article.review_reasons.append("garbled")  # no headline, and columns interleaved through it
-    return [article] + extra
+    return article, garbled_regions
+
+
+def build_fragments(page_units: list[Unit], regions: list[list[Unit]]) -> tuple[list[ParsedArticle], list[str]]:
+    """Flagged articles for the garbled regions of a page: kept whole, never glued into clean text.
+
+    Regions signed by a displaced byline own the page's other scraps (the nearest owner takes
+    each); a headline buried in the scramble is recovered when it stands at a clean boundary.
+    """
+    owners = [r for r in regions if any(u.kind == "displaced_byline" for u in r)]
+    groups: list[list[Unit]] = [list(r) for r in owners]
+    for region in regions:
+        if any(region is owner for owner in owners):
+            continue
+        if not groups:
+            groups.append(list(region))
+            continue
+        nearest = min(range(len(groups)), key=lambda k: _distance(groups[k], region))
+        if owners:
+            groups[nearest] += region
+        else:
+            groups.append(list(region))
+    fragments, leftovers = [], []
+    for group in groups:
+        group.sort(key=lambda u: u.line)
+        if len(group) == 1 and len(group[0].text) <= 3 and group[0].kind != "displaced_byline":
+            leftovers.append(group[0].text)  # a lone scrap is residue, not an article
+            continue
+        fragments.append(_fragment_article(page_units, group))
+    return fragments, leftovers
+
+
+def _distance(a: list[Unit], b: list[Unit]) -> int:
+    lo_a, hi_a = min(u.line for u in a), max(u.line for u in a)
+    lo_b, hi_b = min(u.line for u in b), max(u.line for u in b)
+    return max(0, lo_b - hi_a, lo_a - hi_b)
+
+
+_TITLE_PUNCT = set("，,。、；;：:！!？?…（）()")
+
+
+def _fragment_article(page_units: list[Unit], group: list[Unit]) -> ParsedArticle:
+    fragment = ParsedArticle(line_start=group[0].line, line_end=group[-1].line, review_reasons=["garbled"])
+    byline_parts: list[str] = []
+    for unit in group:
+        if unit.kind == "displaced_byline":
+            byline_parts.append(unit.text)
+            people, _ = bylines.parse_byline(unit.text)
+            _add_people(fragment, people)
+    rest = [u for u in group if u.kind != "displaced_byline"]
+    found = _buried_title(page_units, rest)
+    if found is not None:
+        title, subtitle, after = found
+        fragment.headline = title.text
+        fragment.subheadline = subtitle
+        position = rest.index(title)
+        replaced = rest[position + 1]
+        rest = rest[:position] + ([Unit(index=replaced.index, line=replaced.line, text=after, kind="para")] if after else []) + rest[position + 2 :]
+    else:
+        fragment.review_reasons.append("missing_headline")
+    _fill_body(fragment, rest, byline_parts, rejoin=False)
+    fragment.byline_raw = "\n".join(part for part in byline_parts if part)
+    return fragment
+
+
+def _buried_title(page_units: list[Unit], units: list[Unit]) -> tuple[Unit, str, str] | None:
+    """A headline + subheadline pair inside scrambled columns.
+
+    It must start after finished text (not mid-sentence), carry no sentence punctuation, and the
+    next line must open with a punctuation-free phrase set off by a space (the subheadline, with
+    the neighbouring column's text joined on).
+    """
+    for k, unit in enumerate(units[:-1]):
+        text = unit.text
+        if not 6 <= len(text) <= 24 or " " in text or _TITLE_PUNCT & set(text):
+            continue
+        before = page_units[unit.index - 1] if unit.index > 0 else None
+        if before is not None and before.kind in ("para", "title") and not ends_sentence(before.text):
+            continue
+        following = units[k + 1]
+        if following.index != unit.index + 1:
+            continue
+        head, _, tail = following.text.partition(" ")
+        if 4 <= len(head) <= 20 and not (_TITLE_PUNCT & set(head)) and tail.strip():
+            return unit, head, tail.strip()
+    return None
 
 
 def _is_mid_body(unit: Unit, byline_parts: list[str]) -> bool:
@@ -113,6 +205,8 @@ def _add_people(article: ParsedArticle, people) -> None:
 def _fill_body(article: ParsedArticle, units: list[Unit], byline_parts: list[str], rejoin: bool) -> None:
     paragraphs: list[str] = []
     credit_group: list[str] = []  # consecutive credit lines share their 摄/供图
+    # A subhead's space is designed ("抓项目强产业 高质量发展加速跑") unless the text is full of column joins.
+    keep_title_spaces = not column_joined([u.text for u in units if u.kind == "para"])
     joinable = False  # may the next paragraph unit continue the last paragraph?
     for unit in units:
         text = unit.text
@@ -138,7 +232,10 @@ def _fill_body(article: ParsedArticle, units: list[Unit], byline_parts: list[str
             text, credit = bylines.split_credit(text)
             credit_group.append(credit)
             _take_credit_group(article, credit_group, byline_parts)
-        clean = squeeze_cjk_spaces(text)
+        if unit.kind == "title" and keep_title_spaces and not (rejoin and joinable) and not continues(text):
+            clean = " ".join(text.split())
+        else:
+            clean = squeeze_cjk_spaces(text)
         if rejoin and joinable and paragraphs:
             paragraphs[-1] += clean
         else:
@@ -193,25 +290,41 @@ def find_garbled(units: list[Unit]) -> list[list[Unit]]:
     return regions
 
 
+_KICKER_END = ("——", "—", "：", ":")
+
+
+def _strays(units: list[Unit]) -> list[list[Unit]]:
+    """Lone scraps of one to three characters ("级标准") that continue nothing: lost column ends."""
+    strays = []
+    for k, unit in enumerate(units):
+        text = squeeze_cjk_spaces(unit.text)
+        if unit.kind not in ("para", "title") or len(text) > 3 or ends_sentence(text) or not cjk_count(text):
+            continue
+        before = units[k - 1] if k > 0 else None
+        if before is not None and before.kind == "para" and continues(before.text):
+            continue
+        strays.append([unit])
+    return strays
+
+
 def assign_titles(lines: list[str]) -> tuple[str, str, str]:
-    """Lines of a title block -> (kicker 引题, headline 主题, subheadline 副题)."""
-    merged: list[str] = []
-    for line in lines:
-        if merged and merged[-1].endswith(("：", ":")):
-            merged[-1] += line  # "株洲高新区:" + "以奋斗之姿…" is one headline
-        else:
-            merged.append(line)
-    if not merged:
+    """Lines of a title block -> (kicker 引题, headline 主题, subheadline 副题).
+
+    Lines ending in "——" or ":" ("株洲高新区:") and bare place lines ("芦淞区枫溪街道")
+    lead into the headline, so they and everything above them form the kicker.
+    """
+    if not lines:
         return "", "", ""
-    if len(merged) == 1:
-        return "", merged[0], ""
-    if len(merged) == 2:
-        first, second = merged
-        if first.endswith(("——", "—")) or is_place_line(first):
-            return first, second, ""
-        if second.startswith(("-", "—")):
-            return "", first, second
-        if len(first) < 0.6 * len(second):
-            return first, second, ""
-        return "", first, second
-    return merged[0], merged[1], " ".join(merged[2:])
+    last_kicker = -1
+    for k, line in enumerate(lines[:-1]):
+        if line.endswith(_KICKER_END) or is_place_line(line):
+            last_kicker = k
+    kicker = " ".join(lines[: last_kicker + 1])
+    rest = lines[last_kicker + 1 :]
+    if len(rest) == 1:
+        return kicker, rest[0], ""
+    first, second = rest[0], rest[1]
+    if not kicker and not second.startswith(("-", "—")):
+        if len(rest) >= 3 or len(first) < 0.6 * len(second):
+            return first, second, " ".join(rest[2:])  # kicker, headline, subheadline
+    return kicker, first, " ".join(rest[1:])

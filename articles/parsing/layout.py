@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from articles.parsing import bylines
-from articles.parsing.assemble import build_article, continues, find_garbled
+from articles.parsing.assemble import build_article, build_fragments, continues, find_garbled
 from articles.parsing.types import Contributor, ParsedPage
 from articles.parsing.units import (
     STAFF_LINE,
@@ -73,11 +73,18 @@ def _fill_page(page: ParsedPage, body: list[tuple[int, str]]) -> None:
     units = units[first_article:]
     for i, unit in enumerate(units):
         unit.index = i
+    regions: list[list[Unit]] = []
     for span, kind in find_article_spans(units):
         if kind == "furniture":
             page.extra_lines += [u.text for u in span if u.kind != "noise"]
             continue
-        page.articles += build_article(span, kind)
+        article, cut = build_article(span, kind)
+        page.articles.append(article)
+        regions += cut
+    fragments, leftovers = build_fragments(units, regions)
+    page.articles += fragments
+    page.extra_lines += leftovers
+    page.articles.sort(key=lambda a: a.line_start)
     page.extra_lines += [u.text for u in units if u.kind == "noise"]
 
 
@@ -94,6 +101,7 @@ def find_article_spans(units: list[Unit]) -> list[tuple[list[Unit], str]]:
     _mark_names(units)
     anchors = _anchors(units)
     garbled = {u.index for region in find_garbled(units) for u in region}
+    anchors = [a for a in anchors if not _displaced(units, a, garbled)]
     starts: dict[int, str] = {}
     previous_anchor = -1
     for anchor in anchors:
@@ -135,6 +143,21 @@ def find_article_spans(units: list[Unit]) -> list[tuple[list[Unit], str]]:
         end = ordered[k + 1] if k + 1 < len(ordered) else len(units)
         spans.append((units[start:end], starts[start]))
     return spans
+
+
+def _displaced(units: list[Unit], anchor: int, garbled: set[int]) -> bool:
+    """A byline dropped between the lines of another story, right above interleaved columns.
+
+    The text before it runs on past it, so it opens nothing there: it signs the scrambled story.
+    """
+    unit = units[anchor]
+    if unit.kind != "byline" or anchor == 0 or anchor + 1 not in garbled:
+        return False
+    before = units[anchor - 1]
+    if before.kind == "para" and continues(before.text):
+        unit.kind = "displaced_byline"
+        return True
+    return False
 
 
 def _clean_boundary(units: list[Unit], title_start: int, garbled: set[int]) -> bool:
@@ -230,8 +253,10 @@ def _photo_news_title(units: list[Unit], credit_pos: int, starts: dict[int, str]
     before = units[j - 1] if j > 0 else None
     if before is not None and before.kind == "title":
         return None
-    if units[j].text.endswith(("：", ":")) or continues(units[j].text):
-        return None  # a label, or a line cut mid-sentence
+    if units[j].text.endswith(("：", ":")):
+        return None  # a label
+    if before is not None and before.kind == "para" and continues(before.text):
+        return None  # the "title" is the tail of a sentence cut by the layout
     if units[credit_pos].kind == "caption" and not bylines.HAS_ROLE.search(bylines.split_credit(units[credit_pos].text)[1]):
         return None
     return j

@@ -13,6 +13,16 @@ SENTENCE_END = tuple("。！？!?…；;：:") + ("”", "’", "」", "』", "�
 CLAUSE_END = tuple("。！？!?…")
 
 
+_JOIN_SPACE = re.compile(f"[{CJK}] +[{CJK}]")
+
+
+def column_joined(paragraphs: list[str]) -> bool:
+    """Do these lines carry spaces where the extraction joined column lines ("何寄华率队来株, 调研")?"""
+    long = [p for p in paragraphs if len(p) > 40]
+    joined = sum(len(_JOIN_SPACE.findall(p)) >= 2 for p in long)
+    return bool(long) and joined * 3 >= len(long)
+
+
 def cjk_count(text: str) -> int:
     return len(CJK_CHAR.findall(text))
 
