@@ -328,3 +328,45 @@ def assign_titles(lines: list[str]) -> tuple[str, str, str]:
         if len(rest) >= 3 or len(first) < 0.6 * len(second):
             return first, second, " ".join(rest[2:])  # kicker, headline, subheadline
     return kicker, first, " ".join(rest[1:])
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+    return {a + b for a, b in zip(chars, chars[1:])}
+
+
+def reassign_captions(articles: list[ParsedArticle]) -> None:
+    """Move a photo caption to the neighbouring article its words come from.
+
+    Captions sit between stories; "医生在为群众进行颈椎推拿" printed after one story
+    belongs to the next one if that is where 颈椎推拿 is told.
+    """
+    texts = [_bigrams(" ".join([a.kicker, a.headline, a.subheadline, *a.paragraphs])) for a in articles]
+    for k, article in enumerate(articles):
+        if "garbled" in article.review_reasons:
+            continue
+        for caption in list(article.captions):
+            words = _bigrams(bylines.split_credit(caption)[0])
+            own = len(words & texts[k])
+            best, best_score = k, own
+            for j in (k - 1, k + 1):
+                if 0 <= j < len(articles) and "garbled" not in articles[j].review_reasons:
+                    score = len(words & texts[j])
+                    if score >= 2 * own + 2 and score > best_score:
+                        best, best_score = j, score
+            if best != k:
+                _move_caption(article, articles[best], caption)
+
+
+def _move_caption(source: ParsedArticle, target: ParsedArticle, caption: str) -> None:
+    source.captions.remove(caption)
+    target.captions.append(caption)
+    credit = "".join(bylines.split_credit(caption)[1].split())
+    if not credit:
+        return
+    moved = [c for c in source.contributors if c.role == "photographer" and "".join(c.raw.split()) == credit]
+    still_credited = any(credit in "".join(other.split()) for other in source.captions)
+    if still_credited:
+        return
+    source.contributors = [c for c in source.contributors if c not in moved]
+    _add_people(target, moved)

@@ -14,6 +14,7 @@ _WEEKDAY = re.compile(r"星期([一二三四五六日天])")
 _LUNAR = re.compile(r"([甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥])年((?:闰)?[正一二三四五六七八九十冬腊]{1,2})月([初十廿三][一二三四五六七八九十]|[二三]十)")
 _ISSUE_NUMBER = re.compile(r"第\s*(\d{3,6})\s*期")
 _PAGE_COUNT = re.compile(r"今日\s*(\d{1,3})\s*版")
+_MASTHEAD_PART = re.compile(r"\d{4}\s*年|星期|第\s*\d+\s*期|今日\s*\d+\s*版|[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]年")
 
 _FULL_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _MONTH_DAY = re.compile(r"(?<![\d年—\-~至到])(\d{1,2})月(\d{1,2})日")
@@ -34,20 +35,29 @@ def read_masthead(lines: list[tuple[int, str]]) -> IssueDate | None:
     weekday = _WEEKDAY.search(joined)
     lunar = _LUNAR.search(joined)
     notes: list[str] = []
-    evidence = [DateEvidence(text=text, line=no) for no, text in lines]
-    candidates = _days_in_month(year, month)
+    evidence = [DateEvidence(text=text, line=no) for no, text in lines if _MASTHEAD_PART.search(text)]
+    month_days = _days_in_month(year, month)
+    # Each printed part names its own set of days; they must agree on one.
+    checks: list[tuple[str, list[dt.date]]] = []
     if ym.group(3):
-        candidates = [d for d in candidates if d.day == int(ym.group(3))]
-        notes.append(f"日期印于报头:{ym.group(0)}")
+        checks.append((f"报头日期 {ym.group(0)}", [d for d in month_days if d.day == int(ym.group(3))]))
+    if lunar:
+        label = (lunar.group(1), lunar.group(2), lunar.group(3))
+        checks.append((f"农历{lunar.group(0)}", [d for d in month_days if _lunar_label(d) == label]))
     if weekday:
         wanted = "一二三四五六日".index(weekday.group(1).replace("天", "日"))
-        matching = [d for d in candidates if d.weekday() == wanted]
-        notes.append(f"星期{weekday.group(1)}:{len(matching)}/{len(candidates)} 个候选日期相符")
-        candidates = matching or candidates
-    if lunar:
-        matching = [d for d in candidates if _lunar_label(d) == (lunar.group(1), lunar.group(2), lunar.group(3))]
-        notes.append(f"农历{lunar.group(0)}:{len(matching)}/{len(candidates)} 个候选日期相符")
-        candidates = matching or candidates
+        checks.append((f"星期{weekday.group(1)}", [d for d in month_days if d.weekday() == wanted]))
+    candidates = list(month_days)
+    for label, days in checks:
+        agreeing = [d for d in candidates if d in days]
+        notes.append(f"{label}:{year}年{month}月中 {', '.join(str(d.day) for d in days) or '无'} 日相符")
+        if agreeing:
+            candidates = agreeing
+        else:
+            notes.append(f"{label} 与其余报头信息不一致")
+    consistent = all(any(d in days for d in candidates) for _, days in checks)
+    number_value = int(number.group(1)) if number else None
+    pages_value = int(pages.group(1)) if pages else None
     if len(candidates) != 1:
         notes.append("报头信息不足以唯一确定日期")
         return IssueDate(
@@ -55,18 +65,22 @@ def read_masthead(lines: list[tuple[int, str]]) -> IssueDate | None:
             inferred=True,
             confidence=0.3,
             evidence=evidence,
-            issue_number=int(number.group(1)) if number else None,
-            page_count=int(pages.group(1)) if pages else None,
+            issue_number=number_value,
+            page_count=pages_value,
             notes=notes,
         )
-    checks = sum(bool(x) for x in (ym.group(3), weekday, lunar))
+    if consistent and len(checks) >= 2:
+        confidence = 1.0
+        notes.append(f"报头各项一致:{candidates[0].isoformat()}")
+    else:
+        confidence = 0.9 if consistent else 0.5
     return IssueDate(
         date=candidates[0],
         inferred=False,
-        confidence=1.0 if checks >= 2 else 0.9,
+        confidence=confidence,
         evidence=evidence,
-        issue_number=int(number.group(1)) if number else None,
-        page_count=int(pages.group(1)) if pages else None,
+        issue_number=number_value,
+        page_count=pages_value,
         notes=notes,
     )
 
@@ -77,10 +91,12 @@ def infer_date(lines: list[tuple[int, str]]) -> IssueDate:
     future_years: list[int] = []
     annual: dict[int, int] = {}
     month_days: list[tuple[int, int, int, str, bool]] = []  # (month, day, line, snippet, future)
+    year_lines: list[tuple[int, int]] = []  # (year, line) of every year mentioned
     full_dates: list[tuple[dt.date, int, str, bool]] = []
     for line_no, text in lines:
         for match in _YEAR.finditer(text):
             year = int(match.group(1))
+            year_lines.append((year, line_no))
             future = bool(_FUTURE_CUE.search(text[max(0, match.start() - 12) : match.start()]))
             (future_years if future else past_years).append(year)
             if not future and _ANNUAL_STAT.match(text[match.end() : match.end() + 6]):
@@ -98,12 +114,13 @@ def infer_date(lines: list[tuple[int, str]]) -> IssueDate:
                 continue
             future = bool(_FUTURE_CUE.search(text[max(0, match.start() - 12) : match.start()]))
             month_days.append((month, day, line_no, match.group(0), future))
-    evidence: list[DateEvidence] = []
     past_full = [d for d in full_dates if not d[3]]
     base_year = max(past_years) if past_years else None
     if base_year is None and past_full:
         base_year = max(d[0].year for d in past_full)
-    past_md = [m for m in month_days if not m[4]]
+    # A date announced as coming ("将于8月1日") is coming wherever else it is mentioned.
+    coming = {(m[0], m[1]) for m in month_days if m[4]}
+    past_md = [m for m in month_days if not m[4] and (m[0], m[1]) not in coming]
     if base_year is None:
         return IssueDate(date=None, inferred=True, confidence=0.0, notes=["正文中没有可用的日期线索"])
     latest_month = max((m[0] for m in past_md), default=None)
@@ -113,6 +130,7 @@ def infer_date(lines: list[tuple[int, str]]) -> IssueDate:
         later_future = [y for y in future_years if y >= base_year]
         if not later_future or base_year + 1 <= min(later_future):
             year = base_year + 1
+    year_evidence = [DateEvidence(text=f"{y}年", line=no) for y, no in dict.fromkeys(year_lines) if y in (year, year - 1)][:3]
     events: list[tuple[dt.date, int, str]] = []
     for month, day, line_no, snippet, _ in past_md:
         try:
@@ -121,17 +139,34 @@ def infer_date(lines: list[tuple[int, str]]) -> IssueDate:
             continue
     events += [(d, line_no, snippet) for d, line_no, snippet, _ in past_full if d.year == year]
     if not events:
-        evidence.append(DateEvidence(text=f"{year}年", line=0))
-        return IssueDate(date=dt.date(year, 1, 1), inferred=True, confidence=0.1, evidence=evidence, notes=[f"只推断出年份 {year}"])
+        return IssueDate(
+            date=dt.date(year, 1, 1), inferred=True, confidence=0.1, evidence=year_evidence, notes=[f"只推断出年份 {year}"]
+        )
     events.sort()
     latest = events[-1][0]
     # Events more than ~2 months before the latest are older background, not this week's news.
     recent = [e for e in events if (latest - e[0]).days <= 60]
     evidence = [DateEvidence(text=snippet, line=line_no, resolved=day) for day, line_no, snippet in recent]
     issue_day = latest + dt.timedelta(days=1)
+    notes = [f"取最近报道事件 {latest.isoformat()} 之后", f"年份依据:{year}年(正文提到的年份 {sorted(set(past_years))})"]
+    upcoming = []
+    for month, day, line_no, snippet, future in month_days:
+        if future or (month, day) in coming:
+            try:
+                when = dt.date(year, month, day)
+            except ValueError:
+                continue
+            if 0 < (when - latest).days <= 30:
+                upcoming.append((when, line_no, snippet))
+    if upcoming:
+        # Announced before it happens: a few days ahead of the nearest coming event.
+        soonest = min(upcoming)
+        issue_day = max(issue_day, soonest[0] - dt.timedelta(days=3))
+        evidence.append(DateEvidence(text=soonest[2], line=soonest[1], resolved=soonest[0]))
+        notes.append(f"早于预告的 {soonest[0].isoformat()}")
     close = [e for e in recent if (latest - e[0]).days <= 7]
     confidence = min(0.8, 0.4 + 0.1 * len(close))
-    notes = [f"取最近报道事件 {latest.isoformat()} 的次日", f"年份依据:{year}年(正文提到的年份 {sorted(set(past_years))})"]
+    evidence += year_evidence
     return IssueDate(date=issue_day, inferred=True, confidence=round(confidence, 2), evidence=evidence, notes=notes)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from articles.parsing import bylines
-from articles.parsing.assemble import build_article, build_fragments, continues, find_garbled
+from articles.parsing.assemble import build_article, build_fragments, continues, find_garbled, reassign_captions
 from articles.parsing.types import Contributor, ParsedPage
 from articles.parsing.units import (
     STAFF_LINE,
@@ -81,6 +81,7 @@ def _fill_page(page: ParsedPage, body: list[tuple[int, str]]) -> None:
         article, cut = build_article(span, kind)
         page.articles.append(article)
         regions += cut
+    reassign_captions(page.articles)
     fragments, leftovers = build_fragments(units, regions)
     page.articles += fragments
     page.extra_lines += leftovers
