@@ -3,7 +3,8 @@
     .venv/bin/python bench/soak.py --db sqlite --minutes 3      # or --db postgres (database zz_soak)
 
 Starts gunicorn (3 workers, production settings) on a fresh database with seeds/ imported,
-drives it with wrk (every kind of page, searches and the JSON API, 16 connections), saves
+drives it with wrk (every kind of page, searches and the JSON API, 16 connections; a Python
+thread pool doing the same when wrk is not installed), saves
 article headlines through the admin as an editor (GET the form, POST it with the CSRF token
 and the version field), and re-imports the seeds plus changed copies meanwhile. Then checks:
 no 5xx, no "database is locked", every save present (the last one shown, all in the history),
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import html.parser
+import http.client
 import http.cookiejar
 import json
 import os
@@ -148,32 +150,83 @@ def token(page: str) -> str:
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 
 
-def fresh_database(db: str) -> str:
+def fresh_database(db: str, out: Path, pg_name: str) -> str:
     if db == "sqlite":
-        path = OUT / "soak.sqlite3"
+        path = out / "soak.sqlite3"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return f"sqlite:///{path}"
-    for sql in ("DROP DATABASE IF EXISTS zz_soak", "CREATE DATABASE zz_soak"):
+    for sql in (f"DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)", f"CREATE DATABASE {pg_name}"):
         subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True)
-    return "postgres://postgres@127.0.0.1:5432/zz_soak"
+    return f"postgres://postgres@127.0.0.1:5432/{pg_name}"
 
 
-def run(db: str, minutes: float, connections: int) -> dict:
-    OUT.mkdir(parents=True, exist_ok=True)
-    shutil.rmtree(OUT / f"cache-{db}", ignore_errors=True)
-    env = {**os.environ, "DATABASE_URL": fresh_database(db), "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50),
+def wrk_load(base: str, paths: list[str], seconds: int, connections: int, out: Path) -> dict:
+    lua = out / "paths.lua"
+    lua.write_text(WRK_LUA % ("{" + ", ".join(json.dumps(p) for p in paths) + "}"))
+    done = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "-s", str(lua), base + "/"],
+                          capture_output=True, text=True, timeout=seconds + 120, check=True)
+    m = re.search(r"SOAK requests=(\d+) non2xx=(\d+) socket_errors=(\d+) p50=([\d.]+) p99=([\d.]+)", done.stdout)
+    return {"load": "wrk", "requests": int(m[1]), "non_2xx_3xx": int(m[2]), "socket_errors": int(m[3]), "p50_ms": float(m[4]), "p99_ms": float(m[5])}
+
+
+def python_load(base: str, paths: list[str], seconds: int, connections: int) -> dict:
+    """The same loop without wrk: one keep-alive connection per thread, statuses counted."""
+    host, port = base.removeprefix("http://").split(":")
+    deadline = time.monotonic() + seconds
+    lock = threading.Lock()
+    totals = {"requests": 0, "non_2xx_3xx": 0, "socket_errors": 0}
+    latencies: list[float] = []
+
+    def worker(offset: int):
+        connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        i = offset
+        while time.monotonic() < deadline:
+            i += 1
+            started = time.monotonic()
+            try:
+                connection.request("GET", paths[i % len(paths)])
+                response = connection.getresponse()
+                response.read()
+                bad = response.status >= 400
+            except OSError:
+                connection.close()
+                connection = http.client.HTTPConnection(host, int(port), timeout=30)
+                with lock:
+                    totals["socket_errors"] += 1
+                continue
+            with lock:
+                totals["requests"] += 1
+                totals["non_2xx_3xx"] += bad
+                latencies.append((time.monotonic() - started) * 1000)
+
+    threads = [threading.Thread(target=worker, args=(n * 7,)) for n in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    latencies.sort()
+    def pick(q: float) -> float:
+        return round(latencies[min(len(latencies) - 1, int(q * len(latencies)))], 1) if latencies else 0.0
+
+    return {"load": "python", **totals, "p50_ms": pick(0.5), "p99_ms": pick(0.99)}
+
+
+def run(db: str, minutes: float, connections: int, port: int = PORT, out: Path = OUT, pg_name: str = "zz_soak") -> dict:
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(out / f"cache-{db}", ignore_errors=True)
+    env = {**os.environ, "DATABASE_URL": fresh_database(db, out, pg_name), "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50),
            "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0", "SECURE_HSTS_SECONDS": "0",
-           "SEARCH_RATE_LIMIT": "off", "CACHE_DIR": str(OUT / f"cache-{db}"), "CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{PORT}",
-           "WEB_CONCURRENCY": "3", "GUNICORN_ACCESS_LOG": "-"}
+           "SEARCH_RATE_LIMIT": "off", "CACHE_DIR": str(out / f"cache-{db}"), "CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{port}",
+           "WEB_CONCURRENCY": "3", "GUNICORN_ACCESS_LOG": "-", "DJANGO_SETTINGS_MODULE": "zhuzhou_archive.settings"}
 
     def manage(*args, **kw):
-        done = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, **kw)
-        return done
+        return subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False, **kw)
 
     for step in (("migrate", "-v0"), ("import_seeds", "seeds")):
         done = manage(*step)
         assert done.returncode == 0, done.stderr
+
     def shell_json(code: str):
         return json.loads(manage("shell", "-c", code).stdout.strip().splitlines()[-1])  # logging may print lines before it
 
@@ -181,11 +234,11 @@ def run(db: str, minutes: float, connections: int) -> dict:
     assert manage("create_editor", "soak-editor", "--password-stdin", input=password + "\n").returncode == 0
     ids = shell_json("import json; from articles.models import Article; print(json.dumps(list(Article.objects.order_by('pk').values_list('pk', flat=True)[:6])))")
     paths = shell_json(PATHS_SCRIPT)
-    log_path = OUT / f"gunicorn-{db}.log"
-    log = open(log_path, "w")
+    log_path = out / f"gunicorn-{db}.log"
+    log = open(log_path, "w")  # noqa: SIM115 - the server writes to it until the finally below
     server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "zhuzhou_archive.wsgi:application", "--config", "zhuzhou_archive/gunicorn.conf.py",
-                               "--bind", f"127.0.0.1:{PORT}"], cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
-    base = f"http://127.0.0.1:{PORT}"
+                               "--bind", f"127.0.0.1:{port}"], cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):
             try:
@@ -193,11 +246,7 @@ def run(db: str, minutes: float, connections: int) -> dict:
                 break
             except OSError:
                 time.sleep(0.2)
-        lua = OUT / "paths.lua"
-        lua.write_text(WRK_LUA % ("{" + ", ".join(json.dumps(p) for p in paths) + "}"))
         seconds = max(5, int(minutes * 60))
-        wrk = subprocess.Popen(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "-s", str(lua), base + "/"],
-                               stdout=subprocess.PIPE, text=True)
         saves: list[tuple[int, str, str]] = []
         imports: list[subprocess.CompletedProcess] = []
         stop = threading.Event()
@@ -212,7 +261,7 @@ def run(db: str, minutes: float, connections: int) -> dict:
                 saves.append((article, headline, editor.save_headline(article, headline)))
 
         def import_loop():
-            copies = OUT / f"reimport-{db}"
+            copies = out / f"reimport-{db}"
             while not stop.is_set():
                 shutil.rmtree(copies, ignore_errors=True)
                 copies.mkdir()
@@ -226,8 +275,10 @@ def run(db: str, minutes: float, connections: int) -> dict:
         started = time.monotonic()
         for thread in threads:
             thread.start()
-        out, _ = wrk.communicate(timeout=seconds + 120)
-        stop.set()
+        try:
+            load = wrk_load(base, paths, seconds, connections, out) if shutil.which("wrk") else python_load(base, paths, seconds, connections)
+        finally:
+            stop.set()
         for thread in threads:
             thread.join(timeout=600)
         elapsed = time.monotonic() - started
@@ -237,21 +288,20 @@ def run(db: str, minutes: float, connections: int) -> dict:
         log.close()
     logs = log_path.read_text()
     import_logs = "\n".join(p.stdout + p.stderr for p in imports)
-    (OUT / f"imports-{db}.log").write_text(import_logs)
+    (out / f"imports-{db}.log").write_text(import_logs)
 
     saved = [(a, h) for a, h, outcome in saves if outcome == "saved"]
     last = {a: h for a, h in saved}
-    state = shell_json((
+    state = shell_json(
         "import json; from articles.models import Article\n"
-        "print(json.dumps({a.pk: [a.headline, list(a.history.values_list('headline', flat=True))] for a in Article.objects.filter(pk__in=%r)}))"
-    ) % sorted(last))
+        "print(json.dumps({a.pk: [a.headline, list(a.history.values_list('headline', flat=True))] "
+        f"for a in Article.objects.filter(pk__in={sorted(last)!r})}}))"
+    )
     state = {int(k): v for k, v in state.items()}
-    soak = re.search(r"SOAK requests=(\d+) non2xx=(\d+) socket_errors=(\d+) p50=([\d.]+) p99=([\d.]+)", out)
     index = manage("check_search_index")
     integrity = manage("check_integrity")
     return {
-        "db": db, "seconds": round(elapsed), "distinct_urls": len(paths), "requests": int(soak[1]), "non_2xx_3xx": int(soak[2]),
-        "socket_errors": int(soak[3]), "p50_ms": float(soak[4]), "p99_ms": float(soak[5]),
+        "db": db, "seconds": round(elapsed), "distinct_urls": len(paths), **load,
         "status_5xx_in_log": len(re.findall(r'"status": 5\d\d', logs)), "tracebacks_in_log": logs.count("Traceback"),
         "database_locked": (logs + import_logs).count("database is locked"),
         "editor_saves_tried": len(saves), "editor_saves_saved": len(saved),
@@ -275,8 +325,9 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--minutes", type=float, default=3)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--port", type=int, default=PORT)
     args = parser.parse_args()
-    result = run(args.db, args.minutes, args.connections)
+    result = run(args.db, args.minutes, args.connections, port=args.port)
     result["passed"] = passed(result)
     print(json.dumps(result, ensure_ascii=False, indent=1))
     sys.exit(0 if result["passed"] else 1)
