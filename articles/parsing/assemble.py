@@ -330,9 +330,12 @@ def assign_titles(lines: list[str]) -> tuple[str, str, str]:
     return kicker, first, " ".join(rest[1:])
 
 
+_NOT_CJK = re.compile("[^\u4e00-\u9fff]+")
+
+
 def _bigrams(text: str) -> set[str]:
-    chars = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
-    return {a + b for a, b in zip(chars, chars[1:])}
+    chars = _NOT_CJK.sub("", text)
+    return set(map(str.__add__, chars, chars[1:]))
 
 
 def reassign_captions(articles: list[ParsedArticle]) -> None:
@@ -341,17 +344,28 @@ def reassign_captions(articles: list[ParsedArticle]) -> None:
     Captions sit between stories; "医生在为群众进行颈椎推拿" printed after one story
     belongs to the next one if that is where 颈椎推拿 is told.
     """
-    texts = [_bigrams(" ".join([a.kicker, a.headline, a.subheadline, *a.paragraphs])) for a in articles]
+    cache: dict[int, str] = {}
+
+    def text_of(k: int) -> str:
+        if k not in cache:
+            a = articles[k]
+            cache[k] = "".join([a.kicker, a.headline, a.subheadline, *a.paragraphs])
+        return cache[k]
+
+    def overlap(words: set[str], k: int) -> int:
+        text = text_of(k)
+        return sum(word in text for word in words)
+
     for k, article in enumerate(articles):
-        if "garbled" in article.review_reasons:
+        if not article.captions or "garbled" in article.review_reasons:
             continue
         for caption in list(article.captions):
             words = _bigrams(bylines.split_credit(caption)[0])
-            own = len(words & texts[k])
+            own = overlap(words, k)
             best, best_score = k, own
             for j in (k - 1, k + 1):
                 if 0 <= j < len(articles) and "garbled" not in articles[j].review_reasons:
-                    score = len(words & texts[j])
+                    score = overlap(words, j)
                     if score >= 2 * own + 2 and score > best_score:
                         best, best_score = j, score
             if best != k:

@@ -94,6 +94,8 @@ def infer_date(lines: list[tuple[int, str]]) -> IssueDate:
     year_lines: list[tuple[int, int]] = []  # (year, line) of every year mentioned
     full_dates: list[tuple[dt.date, int, str, bool]] = []
     for line_no, text in lines:
+        if "年" not in text and "日" not in text:
+            continue  # most lines carry no date at all
         for match in _YEAR.finditer(text):
             year = int(match.group(1))
             year_lines.append((year, line_no))

@@ -29,6 +29,8 @@ def cjk_count(text: str) -> int:
 
 def squeeze_cjk_spaces(text: str) -> str:
     """Remove spaces between CJK characters (OCR and column-join damage); keep other spaces."""
+    if " " not in text and "\u3000" not in text and "\t" not in text:
+        return text.strip()
     return _SPACE_BETWEEN_CJK.sub("", text).strip()
 
 
