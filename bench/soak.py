@@ -223,7 +223,7 @@ def run(db: str, minutes: float, connections: int, port: int = PORT, out: Path =
     def manage(*args, **kw):
         return subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False, **kw)
 
-    for step in (("migrate", "-v0"), ("import_seeds", "seeds")):
+    for step in (("collectstatic", "--noinput", "-v0"), ("migrate", "-v0"), ("import_seeds", "seeds")):
         done = manage(*step)
         assert done.returncode == 0, done.stderr
 
