@@ -7,7 +7,10 @@ import re
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_CHAR = re.compile(f"[{CJK}]")
 # A space (or several) that OCR or column joins put between two CJK characters.
-_SPACE_BETWEEN_CJK = re.compile(f"(?<=[{CJK}“”‘’,，。、：:;；!！?？()（）《》])[ \u3000\t]+(?=[{CJK}“”‘’《（(])")
+_SPACE_BETWEEN_CJK = re.compile(
+    f"(?<=[{CJK}“”‘’,，。、：:;；!！?？()（）《》])[ \u3000\t]+(?=[{CJK}“”‘’《（(])"
+    f"|(?<=[{CJK}])[ \u3000\t]+(?=\\d)|(?<=\\d)[ \u3000\t]+(?=[{CJK}])"  # "总投资达 2160 亿元", "2月 6日"
+)
 
 SENTENCE_END = tuple("。！？!?…；;：:") + ("”", "’", "」", "』", "）", ")", "】")
 CLAUSE_END = tuple("。！？!?…")
