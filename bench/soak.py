@@ -327,6 +327,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--port", type=int, default=PORT)
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the cleanup (stop gunicorn) when killed
     result = run(args.db, args.minutes, args.connections, port=args.port)
     result["passed"] = passed(result)
     print(json.dumps(result, ensure_ascii=False, indent=1))
