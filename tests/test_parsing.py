@@ -77,7 +77,7 @@ PRINTED_HEADLINES = {
 }
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def seed_bytes(prefix: str) -> bytes:
     return next(SEEDS.glob(f"{prefix}_*.txt")).read_bytes()
 

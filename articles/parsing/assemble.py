@@ -5,7 +5,12 @@ from __future__ import annotations
 import re
 
 from articles.parsing import bylines
-from articles.parsing.text import cjk_count, column_joined, ends_sentence, squeeze_cjk_spaces
+from articles.parsing.text import (
+    cjk_count,
+    column_joined,
+    ends_sentence,
+    squeeze_cjk_spaces,
+)
 from articles.parsing.types import ParsedArticle
 from articles.parsing.units import Unit, is_narrow_fragment, is_place_line
 
@@ -324,9 +329,9 @@ def assign_titles(lines: list[str]) -> tuple[str, str, str]:
     if len(rest) == 1:
         return kicker, rest[0], ""
     first, second = rest[0], rest[1]
-    if not kicker and not second.startswith(("-", "—")):
-        if len(rest) >= 3 or len(first) < 0.6 * len(second):
-            return first, second, " ".join(rest[2:])  # kicker, headline, subheadline
+    leads_in = len(rest) >= 3 or len(first) < 0.6 * len(second)  # a short first line introduces the next
+    if not kicker and not second.startswith(("-", "—")) and leads_in:
+        return first, second, " ".join(rest[2:])  # kicker, headline, subheadline
     return kicker, first, " ".join(rest[1:])
 
 

@@ -13,14 +13,14 @@ _ROLE = rf"(?:全{_SP}媒{_SP}体|新{_SP}媒{_SP}体)?{_SP}(?:记{_SP}者|通{_
 _PAPER = r"(?:株洲日报社?)?"
 _NAMES = rf"[{CJK}]{{1,4}}(?:{_SP}[{CJK}]{{1,4}}){{0,5}}"
 
-LEAD = re.compile(rf"^(株洲日报讯{_SP}[（(][^）)]{{2,80}}[）)]){_SP}(.*)$", re.S)
+LEAD = re.compile(rf"^(株洲日报讯{_SP}[（(][^）)]{{2,80}}[）)]){_SP}(.*)$", re.DOTALL)
 BYLINE_LINE = re.compile(rf"^{_PAPER}{_ROLE}{_SP}/?{_SP}[{CJK}]")
 # "株洲日报全媒体记者/李逸峰 通讯员/李青菁)弘扬…": byline, stray ")" and the body on one line.
-BYLINE_THEN_BODY = re.compile(rf"^({_PAPER}{_ROLE}{_SP}/?{_SP}[^)）。，,]{{2,60}}?[)）]){_SP}(.+)$", re.S)
+BYLINE_THEN_BODY = re.compile(rf"^({_PAPER}{_ROLE}{_SP}/?{_SP}[^)）。，,]{{2,60}}?[)）]){_SP}(.+)$", re.DOTALL)
 # A lead whose opening was lost: "讯员/刘朔) 近日…", "兰 通讯员/王海艳) 近日…".
 TRUNCATED_LEAD = re.compile(
     rf"^([{CJK}]{{0,3}}{_SP}(?:(?:记{_SP}者|通{_SP}讯{_SP}员|讯{_SP}员|员|者){_SP}/{_SP}[{CJK}]{{2,4}}(?:{_SP}[{CJK}]{{1,4}})*{_SP})+[)）]){_SP}(.+)$",
-    re.S,
+    re.DOTALL,
 )
 CREDIT = re.compile(
     rf"((?:{_PAPER}{_ROLE}{_SP}/?{_SP}(?:{_NAMES})?{_SP}(?:摄影|摄|供图))|(?:(?:企业|单位|资料){_SP})?供图|[（(]资料图[）)])$"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from articles.parsing.text import cjk_count
 from articles.parsing.types import ParseError
 
-_CONTROL = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
+_CONTROL = bytes([*range(9), 11, 12, *range(14, 32), 127])
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:

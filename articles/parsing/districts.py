@@ -108,7 +108,7 @@ def tag_districts(article: ParsedArticle, gazetteer: Gazetteer) -> list[District
     chosen = [d for d, score in scores.items() if score >= _MIN_SCORE and score >= _RELATIVE * top]
     if chosen:
         return _tags(chosen, scores, evidence)
-    signal = citywide and _city_signal(gazetteer, "\n".join((title, lead, rest)))
+    signal = citywide and _city_signal(gazetteer, f"{title}\n{lead}\n{rest}")
     if signal:
         return [DistrictTag(district=citywide, score=1.0, evidence=[signal])]
     if scores:  # weak mentions only: keep the best guess, flagged

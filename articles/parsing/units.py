@@ -59,9 +59,7 @@ def is_title_like(text: str) -> bool:
         return False
     if "。" in text or text.endswith(("；", ";", "、", "，", ",")):
         return False
-    if re.match(r"^[)）、,，。.%]", text) or re.match(r"^[\d.,%]+[亩%万亿元个]?$", text):
-        return False
-    return True
+    return not (re.match(r"^[)）、,，。.%]", text) or re.match(r"^[\d.,%]+[亩%万亿元个]?$", text))
 
 
 def is_masthead_line(text: str) -> bool:
