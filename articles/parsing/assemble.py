@@ -172,6 +172,8 @@ def _take_anchor(article: ParsedArticle, unit: Unit, byline_parts: list[str], bo
         people, confident = bylines.parse_byline(byline)
         if match.re is bylines.TRUNCATED_LEAD:
             confident = False
+        elif bylines.BARE_LEAD.match(byline.strip()):
+            confident = True  # "本报讯" names nobody: nothing to be unsure about
         byline_parts.append(byline)
         article.contributors += people
         if not confident:
@@ -289,7 +291,10 @@ def find_garbled(units: list[Unit]) -> list[list[Unit]]:
         scraps = sum(flags[i : j + 1])
         cut = sum(is_narrow_fragment(u.text) for u in run)  # short AND cut mid-sentence
         tiny = sum(len(u.text) <= 3 for u in run)
-        if (scraps >= 4 and cut * 2 >= scraps) or (scraps >= 2 and tiny >= 2):
+        # Many scraps, mostly cut mid-sentence and packed together - a subhead or a short
+        # quote between paragraphs is not enough.
+        dense = scraps * 3 >= len(run) * 2
+        if (scraps >= 5 and cut >= 3 and cut * 2 >= scraps and dense) or (scraps >= 2 and tiny >= 2):
             regions.append(run)
         i = j + 1
     return regions

@@ -10,10 +10,12 @@ from articles.parsing.types import Contributor
 _SP = r"[ \u3000]*"
 # Role words may carry OCR spaces inside them ("记 者", "通 讯员").
 _ROLE = rf"(?:全{_SP}媒{_SP}体|新{_SP}媒{_SP}体)?{_SP}(?:记{_SP}者|通{_SP}讯{_SP}员|实{_SP}习{_SP}生|摄{_SP}影)"
-_PAPER = r"(?:株洲日报社?)?"
+_PAPER = r"(?:株洲日报社?|本报)?"  # older issues sign "本报讯" / "本报记者"
 _NAMES = rf"[{CJK}]{{1,4}}(?:{_SP}[{CJK}]{{1,4}}){{0,5}}"
 
-LEAD = re.compile(rf"^(株洲日报讯{_SP}[（(][^）)]{{2,80}}[）)]){_SP}(.*)$", re.DOTALL)
+# "株洲日报讯(…) 正文", and the older "本报讯 正文" whose names, if any, follow in parentheses.
+LEAD = re.compile(rf"^((?:株洲日报|本报){_SP}讯(?:{_SP}[（(][^）)]{{2,80}}[）)])?)(?![（(]){_SP}(.*)$", re.DOTALL)
+BARE_LEAD = re.compile(rf"^(?:株洲日报|本报){_SP}讯$")
 BYLINE_LINE = re.compile(rf"^{_PAPER}{_ROLE}{_SP}/?{_SP}[{CJK}]")
 # "株洲日报全媒体记者/李逸峰 通讯员/李青菁)弘扬…": byline, stray ")" and the body on one line.
 BYLINE_THEN_BODY = re.compile(rf"^({_PAPER}{_ROLE}{_SP}/?{_SP}[^)）。，,]{{2,60}}?[)）]){_SP}(.+)$", re.DOTALL)
@@ -31,7 +33,7 @@ _NOT_NAME_ENDINGS = ("区", "县", "市", "镇", "乡", "村", "街道", "社区
 
 _ROLE_TOKEN = re.compile(rf"({_ROLE}|讯{_SP}员|(?<![{CJK}])员|(?<![{CJK}])者)")
 _ACTION = re.compile(rf"{_SP}(摄影|摄|供图|整理){_SP}$")
-_STRIP = re.compile(r"^株洲日报社?讯?|[（()）]")
+_STRIP = re.compile(r"^(?:株洲日报社?|本报)讯?|[（()）]")
 
 
 def role_for(word: str) -> str:
