@@ -465,3 +465,17 @@ def test_shuffled_seed_lines_never_crash_and_lose_nothing(lines):
 def test_arbitrary_unicode_never_crashes(text):
     result = parse_text(text)
     assert output_chars(result) == collections.Counter("".join(text.replace("\r", "\n").split()))
+
+
+def test_subhead_beside_a_broken_line_is_not_garbled_and_older_leads_open_articles():
+    text = (
+        "城市·观察\n\n责任编辑:吴楚 美术编辑:肖星平 校对:张 武\n\n老旧小区焕新颜\n\n"
+        "株洲日报讯(全媒体记者/王军) 3月3日,宋家桥街道的老旧小区改造完成。居民们纷纷点赞。\n\n"
+        "停车难 怎么破?\n\n街道新建了两个停车场,新增车位300个,缓解了居民停车难\n\n题。今后还将继续推进。\n\n"
+        "市图书馆推出夜间开放\n\n本报讯 近日,市图书馆推出夜间开放服务,每周五开放至晚上9点。\n"
+    )
+    first, second = articles(parse_text(text))
+    assert not first.review_reasons and "停车难 怎么破?" in first.paragraphs
+    assert "缓解了居民停车难题。今后还将继续推进。" in first.paragraphs[-1]
+    assert (second.headline, second.byline_raw, second.review_reasons) == ("市图书馆推出夜间开放", "本报讯", [])
+    assert people(first) == {("王军", "reporter")}
