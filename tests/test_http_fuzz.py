@@ -96,3 +96,51 @@ def test_font_size_preference_does_not_redirect_off_site(seeded_client):
     response = seeded_client.get("/prefs/font-size/", {"size": "large", "next": "https://evil.example/"})
     assert response.status_code < 500
     assert "evil.example" not in response.get("Location", "")
+
+
+@pytest.fixture
+def editor_client(imported_seeds):
+    import io
+
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+    from django.test import Client
+
+    call_command("create_editor", "fuzz-editor", "--password-stdin", stdin=io.StringIO("Zhuzhou-editor-2026!\n"))
+    client = Client()
+    client.force_login(User.objects.get(username="fuzz-editor"), backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["q=%00", "q=<script>", "needs_review__exact=%00", "reason=%00", "o=99", "o=-x", "p=-1", "p=99999999999999999999",
+     "page__issue__date=%00", "published_on__gte=x", "year=%ff", "section__id__exact=abc"],
+)
+@pytest.mark.parametrize("model", ["article", "author", "issue", "page"])
+def test_admin_lists_with_hostile_filters(editor_client, model, query):
+    assert editor_client.get(f"/admin/articles/{model}/?{query}").status_code < 500
+
+
+def test_admin_forms_with_hostile_values(editor_client):
+    """Editors' own forms: bad values are messages on the form, never a 500, and change nothing."""
+    from articles.models import Article, Issue
+
+    article = Article.objects.filter(body__contains="\n\n").order_by("pk").first()
+    issue = Issue.objects.order_by("pk").first()
+    before = (Article.objects.count(), issue.date, article.headline)
+    split = f"/admin/articles/article/{article.pk}/split/"
+    move = f"/admin/articles/issue/{issue.pk}/move-date/"
+    for url, data in [
+        (split, {"paragraph": "-1"}), (split, {"paragraph": "99999999999999999999"}), (split, {"paragraph": "x"}),
+        (split, {"paragraph": "1", "headline": "拆\x00分"}),
+        (move, {"new_date": "2023-02-30"}), (move, {"new_date": "\x00"}), (move, {"new_date": "99999-01-01"}), (move, {}),
+        (f"/admin/articles/article/{article.pk}/change/", {"headline": "标\x00题"}),
+        ("/admin/articles/article/", {"action": "mark_reviewed", "_selected_action": ["abc", "-1", "99999999999999999999"]}),
+        ("/admin/articles/author/", {"action": "merge_action", "_selected_action": ["1", "abc"], "survivor": "\x00"}),
+    ]:
+        response = editor_client.post(url, data)
+        assert response.status_code < 500, (url, data)
+    article.refresh_from_db()
+    issue.refresh_from_db()
+    assert (Article.objects.count(), issue.date, article.headline) == before

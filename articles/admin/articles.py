@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from articles.admin.actions import ValidSelectionMixin
 from articles.admin.filters import ReviewReasonFilter, YearFilter
 from articles.choices import ReviewReason, SetBy
 from articles.editing.articles import merge_into_previous, split_article
@@ -67,7 +68,7 @@ class DistrictInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(ValidSelectionMixin, SimpleHistoryAdmin):
     form = ArticleForm
     list_display = ["published_on", "page_label", "title", "section_name", "district_names", "needs_review", "reasons"]
     list_filter = ["needs_review", ReviewReasonFilter, ("page__issue__date_inferred", admin.BooleanFieldListFilter), "districts", "page__section", YearFilter]
@@ -198,7 +199,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if request.method == "POST":
             try:
                 index = int(request.POST.get("paragraph", "0"))
-                second = split_article(article, index, request.POST.get("headline", "").strip()[:300])
+                headline = request.POST.get("headline", "").strip()[:300]
+                if "\x00" in headline:  # PostgreSQL refuses NUL in text; SQLite would store it
+                    raise CorrectionError("标题里有无效的控制字符,请重新输入。")
+                second = split_article(article, index, headline)
             except (ValueError, CorrectionError) as exc:
                 error = str(exc) if isinstance(exc, CorrectionError) else "请选择一个段落。"
             else:

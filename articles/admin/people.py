@@ -8,12 +8,13 @@ from django.db.models import Count
 from django.shortcuts import render
 from simple_history.admin import SimpleHistoryAdmin
 
+from articles.admin.actions import ValidSelectionMixin
 from articles.editing.people import merge_authors
 from articles.models import Author, Contribution
 
 
 @admin.register(Author)
-class AuthorAdmin(SimpleHistoryAdmin):
+class AuthorAdmin(ValidSelectionMixin, SimpleHistoryAdmin):
     list_display = ["name", "slug", "article_count", "page_role_count"]
     search_fields = ["name", "slug"]
     actions = ["merge_action"]
@@ -59,7 +60,7 @@ class AuthorAdmin(SimpleHistoryAdmin):
         return render(request, "admin/articles/author/merge.html", context)
 
 
-class ContributionAdmin(admin.ModelAdmin):
+class ContributionAdmin(ValidSelectionMixin, admin.ModelAdmin):
     list_display = ["article", "author", "role", "set_by"]
     autocomplete_fields = ["author"]
 

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from articles.admin.actions import ValidSelectionMixin
 from articles.models import District, Place
 
 
@@ -20,7 +21,7 @@ class DistrictAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(SimpleHistoryAdmin):
+class PlaceAdmin(ValidSelectionMixin, SimpleHistoryAdmin):
     list_display = ["name", "district", "kind", "aliases"]
     list_filter = ["district", "kind"]
     search_fields = ["name"]
