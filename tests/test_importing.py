@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError
 
 from articles.importing import writer
 from articles.importing.service import import_paths
@@ -81,6 +82,46 @@ def test_changed_file_replaces_its_content_but_keeps_editor_corrections(db, tmp_
     assert any("主题" in line for line in report.kept)
 
 
+def test_articles_shifted_in_a_changed_file_are_matched_by_text(db, tmp_path, settings, seed_dir):
+    """The first article disappears from the file: the others keep their ids, and the
+    edited one keeps its editor's headline over its own text, not a neighbour's."""
+    settings.BASE_DIR = tmp_path
+    text = next(seed_dir.glob("000_*.txt")).read_text(encoding="utf-8")
+    copy = tmp_path / "000.txt"
+    copy.write_text(text, encoding="utf-8")
+    import_paths([str(copy)])
+    first = Article.objects.get(headline="渌口区今年十大民生实事项目出炉")
+    edited = Article.objects.get(headline="炎陵“春风”送岗 职等你来")
+    third = Article.objects.get(headline="醴陵去年社会消费品零售总额增长6.2%")
+    edited.headline, edited.edited_fields = "炎陵春风送岗(编辑更正)", ["headline"]
+    edited.save()
+    copy.write_text(text[: text.index("渌口区今年十大")] + text[text.index("炎陵“春风”送岗") :], encoding="utf-8")
+    report = import_paths([str(copy)])
+    assert report.count("imported") == 1
+    assert not Article.objects.filter(pk=first.pk).exists()
+    edited.refresh_from_db()
+    assert (edited.headline, edited.source_index, edited.position) == ("炎陵春风送岗(编辑更正)", 0, 1)
+    assert edited.body.startswith("1月24日,炎陵县鹿原镇")
+    assert Article.objects.get(pk=third.pk).source_index == 1
+    assert any(f"#{edited.pk}" in line for line in report.kept)
+
+
+def test_an_edited_article_the_file_no_longer_has_is_kept(db, tmp_path, settings, seed_dir):
+    settings.BASE_DIR = tmp_path
+    text = next(seed_dir.glob("000_*.txt")).read_text(encoding="utf-8")
+    copy = tmp_path / "000.txt"
+    copy.write_text(text, encoding="utf-8")
+    import_paths([str(copy)])
+    gone = Article.objects.get(headline="渌口区今年十大民生实事项目出炉")
+    gone.edited_fields = ["districts"]
+    gone.save()
+    copy.write_text(text[: text.index("渌口区今年十大")] + text[text.index("炎陵“春风”送岗") :], encoding="utf-8")
+    report = import_paths([str(copy)])
+    gone.refresh_from_db()
+    assert gone.page.articles.filter(position=gone.position).count() == 1  # no shared permalink
+    assert any(f"#{gone.pk}" in line and "找不到" in line for line in report.kept)
+
+
 def test_same_file_under_another_name_is_a_duplicate(imported_seeds, seed_dir, tmp_path):
     twin = tmp_path / "copy.txt"
     shutil.copy(next(seed_dir.glob("001_*.txt")), twin)
@@ -129,22 +170,34 @@ def test_gb18030_and_bom_crlf_files_import(db, seed_dir, tmp_path):
     assert set(SourceFile.objects.values_list("encoding", flat=True)) == {"gb18030", "utf-8-sig"}
 
 
-def test_failure_mid_file_leaves_nothing_half_written(db, seed_dir, monkeypatch, tmp_path):
-    shutil.copy(next(seed_dir.glob("001_*.txt")), tmp_path / "a.txt")
-    original = writer.write_page
+@pytest.mark.parametrize("error", [writer.ImportProblem("simulated failure"), IntegrityError("simulated failure")])
+def test_failure_mid_file_leaves_nothing_half_written(db, seed_dir, monkeypatch, tmp_path, error):
+    """Pages, staff and new authors are written before the articles fail: all rolled back,
+    and the next file in the run does not point at the rolled-back authors."""
+    text = next(seed_dir.glob("001_*.txt")).read_text(encoding="utf-8")
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(text + "\n", encoding="utf-8")  # same people, other bytes
+    original = writer.build_article
     calls = {"n": 0}
 
-    def failing_write_page(*args, **kwargs):
+    def failing_build_article(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 2:
-            raise writer.ImportProblem("simulated failure on the second page")
+            raise error
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(writer, "write_page", failing_write_page)
+    monkeypatch.setattr(writer, "build_article", failing_build_article)
     before = counts()
-    report = import_paths([str(tmp_path)])
-    assert report.failed and "simulated" in report.failed[0].message
-    assert counts() == before
+    report = import_paths([str(tmp_path / "a.txt"), str(tmp_path / "b.txt")])
+    assert [f.status for f in report.files] == ["failed", "imported"]
+    assert "simulated failure" in report.files[0].message
+    assert not SourceFile.objects.filter(path__endswith="a.txt").exists()
+    assert not Page.objects.filter(source_file__path__endswith="a.txt").exists()
+    assert counts()["Article"] == before["Article"] + report.files[1].articles
+    # b.txt names the same page staff as a.txt: they exist for real, once.
+    assert Author.objects.filter(name="胡乐").count() == 1
+    assert PageStaff.objects.filter(person__name="胡乐", role="editor").exists()
+    assert report.authors_created == Author.objects.count()
 
 
 def test_dry_run_writes_nothing(db, seed_dir):

@@ -9,21 +9,27 @@ replaces what came from it (editor corrections kept); a failed file writes nothi
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.utils import timezone
 
 from articles.choices import ImportStatus
+from articles.importing.context import RunContext
 from articles.importing.files import SourceBlob, collect_files, display_path, read_blob
-from articles.importing.writer import ImportProblem, RunContext, write_file
+from articles.importing.issues import ImportProblem
+from articles.importing.writer import write_file
 from articles.models import SourceFile
 from articles.parsing import ParseError, parse_bytes
 from articles.parsing.types import DateEvidence, IssueDate
 from articles.signals import notify_articles_changed
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -104,16 +110,24 @@ def import_blob(blob: SourceBlob, context: RunContext | None, dry_run: bool, see
     if dry_run:
         flagged = sum(bool(a.review_reasons) or parsed.issue_date.inferred for p in parsed.pages for a in p.articles)
         return FileReport(path=blob.path, status="parsed", issue_date=date_label, pages=len(parsed.pages), articles=articles, flagged=flagged)
+    context.begin_file()
     try:
         with transaction.atomic():
             source = existing or SourceFile(path=blob.path)
             source.sha256, source.size, source.encoding, source.text = blob.sha256, len(blob.data), parsed.encoding, parsed.text
+            source.status, source.error_message, source.imported_at = ImportStatus.IMPORTED, "", timezone.now()
             source.save()
-            result = write_file(source, parsed, context)
+            result = write_file(source, parsed, context, fresh=existing is None)
             ids, removed = set(result.article_ids), set(result.removed_ids)
             transaction.on_commit(lambda: notify_articles_changed(ids, removed))
     except ImportProblem as exc:
+        context.discard_file()
         return FileReport(path=blob.path, status="failed", message=str(exc))
+    except (DatabaseError, ValueError) as exc:
+        # Unexpected, but one odd file must not stop a run of a million: report it, go on.
+        context.discard_file()
+        logger.exception("import of %s failed", blob.path)
+        return FileReport(path=blob.path, status="failed", message=f"写入数据库失败 (database error): {exc}")
     return FileReport(
         path=blob.path,
         status="imported",
