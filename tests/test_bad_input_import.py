@@ -77,6 +77,17 @@ def test_seed_files_cut_mid_character_are_refused_whole(good, seed_dir):
     assert (SourceFile.objects.count(), Page.objects.count(), Article.objects.count()) == before
 
 
+def test_nul_byte_deep_in_a_text_file_is_refused_on_every_database(good, seed_dir):
+    """Past the 64 KB sniffed for binary data; SQLite would store it, PostgreSQL failed with a database error."""
+    text = next(seed_dir.glob("001_*.txt")).read_bytes()
+    (good / "late-nul.txt").write_bytes(text * 4 + "株洲\x00日报\n".encode() + text)
+    code, out, err = run_import(good)
+    assert code == 1
+    assert "late-nul.txt" in err and "NUL byte at offset" in err and "database error" not in err
+    assert not SourceFile.objects.filter(path__endswith="late-nul.txt").exists()
+    assert SourceFile.objects.filter(path__endswith="good.txt").exists()
+
+
 def test_gb18030_and_bom_crlf_import_cleanly(good, seed_dir):
     text = next(seed_dir.glob("001_*.txt")).read_text(encoding="utf-8")
     (good / "gb.txt").write_bytes(text.encode("gb18030"))

@@ -16,6 +16,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     controls = len(sample) - len(sample.translate(None, _CONTROL))
     if b"\x00" in sample or controls > len(sample) * 0.01:
         raise ParseError("不是文本文件 (binary data: control bytes found)")
+    nul = data.find(b"\x00", len(sample))
+    if nul >= 0:  # past the sample: a damaged file; PostgreSQL could not store it anyway
+        raise ParseError(f"文件含有空字节,可能已损坏 (NUL byte at offset {nul})")
     if data.startswith(b"\xef\xbb\xbf"):
         text, encoding = _strict(data[3:], "utf-8", "utf-8-sig")
     else:
