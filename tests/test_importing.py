@@ -245,3 +245,19 @@ def test_sync_gazetteer_adds_missing_places_and_keeps_editor_additions(db, capsy
     assert "1 places" in capsys.readouterr().out and not Place.objects.filter(name="淦田镇").exists()
     call_command("sync_gazetteer")
     assert Place.objects.filter(name="淦田镇").exists() and Place.objects.filter(name="编辑新增地名").exists()
+
+
+def test_a_parsing_worker_process_gives_the_same_result(db, seed_dir, tmp_path):
+    """Large runs parse in a worker process; the database must end up the same, in order."""
+    for n in range(3):
+        for source in seed_dir.glob("00[0-3]_*.txt"):
+            text = source.read_text(encoding="utf-8")
+            (tmp_path / f"{n}_{source.name}").write_text(text + "\n" * n, encoding="utf-8")
+    shutil.copy(next(tmp_path.glob("0_000_*.txt")), tmp_path / "z_twin.txt")
+    report = import_paths([str(tmp_path)], workers=1)
+    assert [f.status for f in report.files] == ["imported"] * 12 + ["duplicate"]
+    assert [f.path for f in report.files] == sorted(f.path for f in report.files)
+    rows = sorted(Article.objects.values_list("source_file__path", "source_index", "headline"))
+    again = import_paths([str(tmp_path)], workers=1)
+    assert [f.status for f in again.files] == ["unchanged"] * 12 + ["duplicate"]
+    assert sorted(Article.objects.values_list("source_file__path", "source_index", "headline")) == rows

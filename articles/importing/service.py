@@ -1,6 +1,6 @@
 """The import service: files in, database rows out, one transaction per file.
 
-    report = import_paths(["seeds/"], dry_run=False)
+    report = import_paths(["seeds/"], dry_run=False, workers=0)
 
 Idempotent: an unchanged file (same sha256) is skipped without a write; a changed file
 replaces what came from it (editor corrections kept); a failed file writes nothing.
@@ -8,9 +8,8 @@ replaces what came from it (editor corrections kept); a failed file writes nothi
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import re
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,12 +20,11 @@ from django.utils import timezone
 
 from articles.choices import ImportStatus
 from articles.importing.context import RunContext
-from articles.importing.files import SourceBlob, collect_files, display_path, read_blob
+from articles.importing.files import collect_files, display_path
 from articles.importing.issues import ImportProblem
+from articles.importing.prepare import Job, Prepared, prepare_all
 from articles.importing.writer import write_file
 from articles.models import SourceFile
-from articles.parsing import ParseError, parse_bytes
-from articles.parsing.types import DateEvidence, IssueDate
 from articles.signals import notify_articles_changed
 
 logger = logging.getLogger(__name__)
@@ -69,16 +67,56 @@ class RunReport:
         return [line for f in self.files for line in f.kept]
 
 
-def import_paths(paths: list[str], dry_run: bool = False, progress: Callable[[FileReport], None] | None = None) -> RunReport:
+PARALLEL_FROM = 50  # files: below this a worker process costs more than it saves
+
+
+def auto_workers(file_count: int) -> int:
+    """One parsing process beside the writer when there are cores and files enough."""
+    return 1 if file_count >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 0
+
+
+class KnownFiles:
+    """What the database already holds, loaded once per run (a few columns, no text)."""
+
+    def __init__(self):
+        self.by_path: dict[str, tuple[str, str]] = {}  # path -> (sha256, status)
+        self.imported_sha: dict[str, str] = {}  # sha256 -> path of the imported copy
+        for path, sha, status in SourceFile.objects.values_list("path", "sha256", "status").iterator(chunk_size=5000):
+            self.by_path[path] = (sha, status)
+            if status == ImportStatus.IMPORTED:
+                self.imported_sha.setdefault(sha, path)
+
+    def imported_sha_of(self, path: str) -> str:
+        sha, status = self.by_path.get(path, ("", ""))
+        return sha if status == ImportStatus.IMPORTED else ""
+
+    def record(self, path: str, sha: str, status: str) -> None:
+        old_sha, _ = self.by_path.get(path, ("", ""))
+        if self.imported_sha.get(old_sha) == path:
+            del self.imported_sha[old_sha]  # this path no longer holds that content
+        self.by_path[path] = (sha, status)
+        if status == ImportStatus.IMPORTED:
+            self.imported_sha.setdefault(sha, path)
+
+
+def import_paths(
+    paths: list[str],
+    dry_run: bool = False,
+    progress: Callable[[FileReport], None] | None = None,
+    workers: int | None = 0,
+) -> RunReport:
+    """Import files and directories. `workers`: parsing processes (None: choose by run size)."""
     report = RunReport(dry_run=dry_run)
     files, problems = collect_files(paths)
     for path, message in problems:
         report.files.append(FileReport(path=path, status="failed", message=message))
+    known = KnownFiles()
     context = None if dry_run else RunContext.load()
     seen_in_run: dict[str, str] = {}
-    for path in files:
-        blob = read_blob(path, display_path(path, settings.BASE_DIR), settings.IMPORT_MAX_FILE_BYTES)
-        file_report = import_blob(blob, context, dry_run, seen_in_run)
+    jobs = (_job(path, known) for path in files)
+    workers = auto_workers(len(files)) if workers is None else workers
+    for prepared in prepare_all(jobs, workers):
+        file_report = import_prepared(prepared, context, known, seen_in_run)
         report.files.append(file_report)
         if progress:
             progress(file_report)
@@ -87,34 +125,37 @@ def import_paths(paths: list[str], dry_run: bool = False, progress: Callable[[Fi
     return report
 
 
-def import_blob(blob: SourceBlob, context: RunContext | None, dry_run: bool, seen_in_run: dict[str, str]) -> FileReport:
-    if blob.error:
-        return FileReport(path=blob.path, status="failed", message=blob.error)
-    if blob.sha256 in seen_in_run and seen_in_run[blob.sha256] != blob.path:
-        return _duplicate(blob, seen_in_run[blob.sha256], dry_run)
-    existing = SourceFile.objects.filter(path=blob.path).first()
-    if existing and existing.sha256 == blob.sha256 and existing.status == ImportStatus.IMPORTED:
-        seen_in_run[blob.sha256] = blob.path
-        return FileReport(path=blob.path, status="unchanged", message="内容未变 (unchanged)")
-    twin = SourceFile.objects.filter(sha256=blob.sha256, status=ImportStatus.IMPORTED).exclude(path=blob.path).first()
-    if twin:
-        return _duplicate(blob, twin.path, dry_run)
-    try:
-        parsed = parse_bytes(blob.data)
-    except ParseError as exc:
-        return FileReport(path=blob.path, status="failed", message=str(exc))
-    seen_in_run[blob.sha256] = blob.path
-    apply_filename_date(parsed, blob.path)
-    articles = sum(len(p.articles) for p in parsed.pages)
+def _job(path: Path, known: KnownFiles) -> Job:
+    label = display_path(path, settings.BASE_DIR)
+    return Job(path=path, label=label, max_bytes=settings.IMPORT_MAX_FILE_BYTES, known_sha256=known.imported_sha_of(label))
+
+
+def import_prepared(prepared: Prepared, context: RunContext | None, known: KnownFiles, seen_in_run: dict[str, str]) -> FileReport:
+    """The database half for one file. `context` None means dry run: decide, write nothing."""
+    path, sha = prepared.path, prepared.sha256
+    if sha and seen_in_run.get(sha, path) != path:
+        return _duplicate(prepared, seen_in_run[sha], context is None)
+    if prepared.known:
+        seen_in_run[sha] = path
+        return FileReport(path=path, status="unchanged", message="内容未变 (unchanged)")
+    twin = known.imported_sha.get(sha) if sha else None
+    if twin and twin != path:
+        return _duplicate(prepared, twin, context is None)
+    if prepared.error:
+        return FileReport(path=path, status="failed", message=prepared.error)
+    seen_in_run[sha] = path
+    parsed = prepared.parsed
     date_label = parsed.issue_date.date.isoformat() if parsed.issue_date.date else "未知日期"
-    if dry_run:
-        flagged = sum(bool(a.review_reasons) or parsed.issue_date.inferred for p in parsed.pages for a in p.articles)
-        return FileReport(path=blob.path, status="parsed", issue_date=date_label, pages=len(parsed.pages), articles=articles, flagged=flagged)
+    if context is None:
+        articles = [a for p in parsed.pages for a in p.articles]
+        flagged = sum(bool(a.review_reasons) or parsed.issue_date.inferred for a in articles)
+        return FileReport(path=path, status="parsed", issue_date=date_label, pages=len(parsed.pages), articles=len(articles), flagged=flagged)
+    existing = SourceFile.objects.filter(path=path).first() if path in known.by_path else None
     context.begin_file()
     try:
         with transaction.atomic():
-            source = existing or SourceFile(path=blob.path)
-            source.sha256, source.size, source.encoding, source.text = blob.sha256, len(blob.data), parsed.encoding, parsed.text
+            source = existing or SourceFile(path=path)
+            source.sha256, source.size, source.encoding, source.text = sha, prepared.size, parsed.encoding, parsed.text
             source.status, source.error_message, source.imported_at = ImportStatus.IMPORTED, "", timezone.now()
             source.save()
             result = write_file(source, parsed, context, fresh=existing is None)
@@ -122,14 +163,15 @@ def import_blob(blob: SourceBlob, context: RunContext | None, dry_run: bool, see
             transaction.on_commit(lambda: notify_articles_changed(ids, removed))
     except ImportProblem as exc:
         context.discard_file()
-        return FileReport(path=blob.path, status="failed", message=str(exc))
+        return FileReport(path=path, status="failed", message=str(exc))
     except (DatabaseError, ValueError) as exc:
         # Unexpected, but one odd file must not stop a run of a million: report it, go on.
         context.discard_file()
-        logger.exception("import of %s failed", blob.path)
-        return FileReport(path=blob.path, status="failed", message=f"写入数据库失败 (database error): {exc}")
+        logger.exception("import of %s failed", path)
+        return FileReport(path=path, status="failed", message=f"写入数据库失败 (database error): {exc}")
+    known.record(path, sha, ImportStatus.IMPORTED)
     return FileReport(
-        path=blob.path,
+        path=path,
         status="imported",
         issue_date=f"{result.issue.date:%Y-%m-%d}",
         pages=result.pages,
@@ -139,35 +181,14 @@ def import_blob(blob: SourceBlob, context: RunContext | None, dry_run: bool, see
     )
 
 
-_PATH_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_/]?(0[1-9]|1[0-2])[-_/]?(0[1-9]|[12]\d|3[01])(?!\d)")
-
-
-def apply_filename_date(parsed, path: str) -> None:
-    """Archives usually name files by date (19900101_2.txt): better evidence than the text's."""
-    if not parsed.issue_date.inferred:
-        return  # a printed masthead wins
-    match = _PATH_DATE.search(path)
-    if not match:
-        return
-    try:
-        day = dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    except ValueError:
-        return
-    parsed.issue_date = IssueDate(
-        date=day, inferred=True, confidence=0.9,
-        evidence=[DateEvidence(text=f"文件名 {match.group(0)}", line=0, resolved=day)],
-        notes=[f"日期取自文件名 {path}", *parsed.issue_date.notes],
-    )
-
-
-def _duplicate(blob: SourceBlob, original: str, dry_run: bool) -> FileReport:
+def _duplicate(prepared: Prepared, original: str, dry_run: bool) -> FileReport:
     message = f"与 {original} 内容相同,未重复导入 (duplicate content)"
     if not dry_run:
         SourceFile.objects.update_or_create(
-            path=blob.path,
-            defaults={"sha256": blob.sha256, "size": len(blob.data or b""), "status": ImportStatus.DUPLICATE, "error_message": message},
+            path=prepared.path,
+            defaults={"sha256": prepared.sha256, "size": prepared.size, "status": ImportStatus.DUPLICATE, "error_message": message},
         )
-    return FileReport(path=blob.path, status="duplicate", message=message)
+    return FileReport(path=prepared.path, status="duplicate", message=message)
 
 
 def default_seed_dir() -> Path:
