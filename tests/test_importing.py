@@ -1,11 +1,9 @@
 """The import service writes parsed seed files to the database, idempotently, per-file transactions."""
 
 import datetime as dt
-import json
 import shutil
 
 import pytest
-from django.core.management import call_command
 from django.db import IntegrityError
 
 from articles.importing import writer
@@ -206,18 +204,6 @@ def test_dry_run_writes_nothing(db, seed_dir):
     assert SourceFile.objects.count() == 0 and Article.objects.count() == 0
 
 
-def test_export_articles_jsonl(imported_seeds, capsys):
-    call_command("export_articles")
-    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert len(lines) == Article.objects.count()
-    record = next(r for r in lines if r["headline"] == "今年重点建设项目,549个!")
-    assert record["issue_date"] == "2023-02-09" and record["issue_date_inferred"] is False
-    assert record["issue_number"] == 23211 and record["page_number"] == 1 and record["section"] == "头版"
-    assert {"name": "马国安", "role": "correspondent"} in record["authors"]
-    assert record["url"].startswith("/2023/02/09/1/")
-    assert set(record) >= {"id", "source_file", "source_lines", "kicker", "subheadline", "districts", "body", "needs_review", "review_reasons"}
-
-
 def test_a_date_in_the_file_name_outranks_inference(db, seed_dir, tmp_path):
     source = next(seed_dir.glob("002_*.txt"))
     named = tmp_path / "2022" / "20220930_2.txt"
@@ -234,17 +220,6 @@ def test_a_masthead_outranks_the_file_name(db, seed_dir, tmp_path):
     shutil.copy(next(seed_dir.glob("004_*.txt")), named)
     import_paths([str(named)])
     assert Issue.objects.get().date == dt.date(2023, 2, 9)
-
-
-def test_sync_gazetteer_adds_missing_places_and_keeps_editor_additions(db, capsys):
-    from articles.models import Place
-
-    Place.objects.filter(name="淦田镇").delete()
-    Place.objects.create(name="编辑新增地名", district=District.objects.get(name="攸县"), kind="landmark")
-    call_command("sync_gazetteer", "--dry-run")
-    assert "1 places" in capsys.readouterr().out and not Place.objects.filter(name="淦田镇").exists()
-    call_command("sync_gazetteer")
-    assert Place.objects.filter(name="淦田镇").exists() and Place.objects.filter(name="编辑新增地名").exists()
 
 
 def test_a_parsing_worker_process_gives_the_same_result(db, seed_dir, tmp_path):

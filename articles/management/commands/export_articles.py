@@ -41,7 +41,8 @@ class Command(BaseCommand):
         if dry_run:
             self.stderr.write(f"would export {articles.count()} articles")
             return
-        articles = with_relations(articles)
+        # The source file's full text and the raw lines are not exported: don't fetch them per row.
+        articles = with_relations(articles).defer("raw_text", "source_file__text")
         count = 0
         try:
             # iterator(chunk_size) streams with prefetching per chunk: memory stays flat at any size.
