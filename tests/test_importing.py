@@ -8,7 +8,18 @@ from django.db import IntegrityError
 
 from articles.importing import writer
 from articles.importing.service import import_paths
-from articles.models import Article, ArticleDistrict, Author, Contribution, District, Issue, Page, PageStaff, SourceFile
+from articles.models import (
+    Article,
+    ArticleDistrict,
+    Author,
+    Contribution,
+    District,
+    Issue,
+    IssueDateRedirect,
+    Page,
+    PageStaff,
+    SourceFile,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -236,3 +247,44 @@ def test_a_parsing_worker_process_gives_the_same_result(db, seed_dir, tmp_path):
     again = import_paths([str(tmp_path)], workers=1)
     assert [f.status for f in again.files] == ["unchanged"] * 12 + ["duplicate"]
     assert sorted(Article.objects.values_list("source_file__path", "source_index", "headline")) == rows
+
+
+def test_reimport_follows_an_editors_date_correction_and_keeps_page_numbers(db, seed_dir, tmp_path, settings):
+    settings.BASE_DIR = tmp_path
+    copy = tmp_path / "001.txt"
+    text = next(seed_dir.glob("001_*.txt")).read_text(encoding="utf-8")
+    copy.write_text(text, encoding="utf-8")
+    import_paths([str(copy)])
+    issue = Issue.objects.get()
+    numbers = dict(Page.objects.values_list("source_index", "number"))
+    old_date, corrected = issue.date, issue.date.replace(year=issue.date.year - 1)
+    issue.date = corrected  # what the editors' "fix issue date" does
+    issue.save()
+    IssueDateRedirect.objects.create(old_date=old_date, issue=issue)
+    copy.write_text(text + "\n", encoding="utf-8")
+    assert import_paths([str(copy)]).count("imported") == 1
+    assert list(Issue.objects.values_list("date", flat=True)) == [corrected]
+    assert dict(Page.objects.values_list("source_index", "number")) == numbers
+    assert set(Article.objects.values_list("published_on", flat=True)) == {corrected}
+
+
+def test_an_issue_number_printed_for_another_date_is_an_error_for_that_file(db, seed_dir, tmp_path):
+    Issue.objects.create(date=dt.date(2023, 2, 8), number=23211)
+    shutil.copy(next(seed_dir.glob("004_*.txt")), tmp_path / "front.txt")
+    shutil.copy(next(seed_dir.glob("000_*.txt")), tmp_path / "other.txt")
+    report = import_paths([str(tmp_path)])
+    assert [f.status for f in report.files] == ["failed", "imported"]
+    assert "23211" in report.files[0].message and "2023-02-08" in report.files[0].message
+    assert not Issue.objects.filter(date=dt.date(2023, 2, 9)).exists()
+
+
+def test_a_parser_crash_on_one_file_is_reported_and_the_run_goes_on(db, seed_dir, tmp_path, monkeypatch):
+    from articles.importing import prepare
+
+    real = prepare.parse_bytes
+    monkeypatch.setattr(prepare, "parse_bytes", lambda data: 1 / 0 if data.endswith(b"CRASH") else real(data))
+    (tmp_path / "a.txt").write_bytes(next(seed_dir.glob("000_*.txt")).read_bytes() + b"CRASH")
+    shutil.copy(next(seed_dir.glob("004_*.txt")), tmp_path / "b.txt")
+    report = import_paths([str(tmp_path)])
+    assert [f.status for f in report.files] == ["failed", "imported"]
+    assert "ZeroDivisionError" in report.files[0].message

@@ -54,7 +54,7 @@ def prepare(job: Job) -> Prepared:
     except ParseError as exc:
         prepared.error = str(exc)
         return prepared
-    except Exception as exc:  # a parser bug on one odd file must not stop a long run
+    except Exception as exc:  # noqa: BLE001 — a parser bug on one odd file must not stop a long run
         prepared.error = f"解析程序出错 (parser error): {type(exc).__name__}: {exc}"
         return prepared
     apply_filename_date(prepared.parsed, job.label)

@@ -15,7 +15,15 @@ from articles.choices import SetBy
 from articles.importing.context import RunContext
 from articles.importing.issues import ImportProblem, PageNumbers, resolve_issue  # noqa: F401  (re-exported for callers)
 from articles.importing.matching import match_articles
-from articles.models import Article, ArticleDistrict, Contribution, Issue, Page, PageStaff, SourceFile
+from articles.models import (
+    Article,
+    ArticleDistrict,
+    Contribution,
+    Issue,
+    Page,
+    PageStaff,
+    SourceFile,
+)
 from articles.parsing.districts import tag_districts
 from articles.parsing.types import ParsedArticle, ParsedFile, ParsedPage
 
