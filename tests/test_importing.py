@@ -288,3 +288,29 @@ def test_a_parser_crash_on_one_file_is_reported_and_the_run_goes_on(db, seed_dir
     report = import_paths([str(tmp_path)])
     assert [f.status for f in report.files] == ["failed", "imported"]
     assert "ZeroDivisionError" in report.files[0].message
+
+
+def test_a_broken_worker_pool_falls_back_to_parsing_in_process(db, seed_dir, monkeypatch):
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    from articles.importing import prepare
+
+    class BrokenPool:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def submit(self, fn, job):
+            future = Future()
+            future.set_exception(BrokenProcessPool("worker died"))
+            return future
+
+    monkeypatch.setattr(prepare, "ProcessPoolExecutor", BrokenPool)
+    report = import_paths([str(seed_dir)], workers=1)
+    assert [f.status for f in report.files] == ["imported"] * 5

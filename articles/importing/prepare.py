@@ -8,17 +8,21 @@ so a fast parser never piles up a corpus worth of parsed text in memory.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import multiprocessing
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
 from articles.importing.files import read_blob
 from articles.parsing import ParseError, parse_bytes
 from articles.parsing.types import DateEvidence, IssueDate, ParsedFile
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -63,19 +67,28 @@ def prepare(job: Job) -> Prepared:
 
 def prepare_all(jobs: Iterable[Job], workers: int = 0) -> Iterator[Prepared]:
     """Prepared files in job order; `workers` > 0 parses in that many worker processes."""
+    jobs = iter(jobs)
     if workers <= 0:
         yield from map(prepare, jobs)
         return
-    # spawn, not fork: the worker must not inherit the parent's open database connection.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        window: deque = deque()
-        limit = 4 * workers + 4
-        for job in jobs:
-            window.append(pool.submit(prepare, job))
-            if len(window) >= limit:
-                yield window.popleft().result()
-        while window:
-            yield window.popleft().result()
+    window: deque[tuple[Job, Future]] = deque()
+    try:
+        # spawn, not fork: the worker must not inherit the parent's open database connection.
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            limit = 4 * workers + 4
+            for job in jobs:
+                window.append((job, pool.submit(prepare, job)))
+                if len(window) >= limit:
+                    yield window[0][1].result()
+                    window.popleft()
+            while window:
+                yield window[0][1].result()
+                window.popleft()
+    except BrokenProcessPool:
+        # E.g. a script without a __main__ guard cannot spawn workers: parse here instead.
+        logger.warning("parsing worker failed; parsing in the main process")
+        yield from map(prepare, (job for job, _ in window))
+        yield from map(prepare, jobs)
 
 
 _PATH_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_/]?(0[1-9]|1[0-2])[-_/]?(0[1-9]|[12]\d|3[01])(?!\d)")
