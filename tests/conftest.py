@@ -19,7 +19,10 @@ def seed_paths() -> list[Path]:
 
 @pytest.fixture
 def imported_seeds(db, seed_dir, django_capture_on_commit_callbacks):
-    """The five real seed files imported through the import service (search index updated too)."""
+    """The five real seed files imported through the import service (search index updated too).
+
+    Returns the RunReport. About 0.2 s per test: 5 issues (2023-02-09 from a masthead, 4 inferred), 40 articles.
+    """
     from articles.importing.service import import_paths
 
     with django_capture_on_commit_callbacks(execute=True):
