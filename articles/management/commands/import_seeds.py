@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="parse and report, write nothing")
         parser.add_argument("--progress", action="store_true", help="show a progress bar even when not on a terminal")
         parser.add_argument(
-            "--workers", type=int, default=None, choices=range(0, 9), metavar="N",
+            "--workers", type=int, default=None, choices=range(9), metavar="N",
             help="parsing processes beside the writer (0: none; default: 1 for runs of 50+ files on 2+ cores)",
         )
 
