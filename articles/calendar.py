@@ -20,11 +20,22 @@ class Day:
     inferred: bool = False
 
 
-def month_grid(year: int, month: int) -> dict:
-    issues = {
-        row["date"]: row
-        for row in Issue.objects.filter(date__year=year, date__month=month).values("date", "number", "date_inferred")
-    }
+def _issue_rows(**lookup) -> dict[dt.date, dict]:
+    return {row["date"]: row for row in Issue.objects.filter(**lookup).values("date", "number", "date_inferred")}
+
+
+def year_grids(year: int) -> list[dict]:
+    """The twelve month grids of a year from ONE query; [] when the year has no issue."""
+    issues = _issue_rows(date__year=year)
+    if not issues:
+        return []
+    return [month_grid(year, month, {d: row for d, row in issues.items() if d.month == month}) for month in range(1, 13)]
+
+
+def month_grid(year: int, month: int, issues: dict[dt.date, dict] | None = None) -> dict:
+    """A Monday-first grid of the month; ONE query unless the issues are passed in."""
+    if issues is None:
+        issues = _issue_rows(date__year=year, date__month=month)
     weeks = []
     for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
         row = []

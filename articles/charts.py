@@ -14,6 +14,14 @@ class Bar:
     label: str
     count: int
 
+    @property
+    def cx(self) -> float:
+        return round(self.x + self.width / 2, 2)
+
+    @property
+    def count_y(self) -> float:
+        return round(self.y - 3, 2)
+
 
 def bar_chart(series: list[tuple[str, int]], width: int = 600, height: int = 140) -> dict:
     """Layout for templates/includes/bar_chart.svg: [(label, count)] -> bars in SVG units."""
@@ -21,24 +29,36 @@ def bar_chart(series: list[tuple[str, int]], width: int = 600, height: int = 140
         return {"bars": [], "width": width, "height": height, "max": 0, "total": 0}
     peak = max(count for _, count in series) or 1
     plot_height = height - 24
-    slot = width / len(series)
+    pad = 22  # half a tick label, so the first and last labels are not clipped
+    slot = (width - 2 * pad) / len(series)
     bars = []
+    top = 14  # room for the count printed above the tallest bar
+    plot_height -= top
     for i, (label, count) in enumerate(series):
         bar_height = plot_height * count / peak
-        bars.append(Bar(x=round(i * slot + slot * 0.1, 2), y=round(plot_height - bar_height, 2),
+        bars.append(Bar(x=round(pad + i * slot + slot * 0.1, 2), y=round(top + plot_height - bar_height, 2),
                         width=round(min(max(slot * 0.8, 1), 48), 2), height=round(bar_height, 2), label=label, count=count))
     step = max(1, len(series) // 8)  # label at most ~8 ticks
     return {"bars": bars, "width": width, "height": height, "max": peak, "total": sum(c for _, c in series),
-            "ticks": [b for i, b in enumerate(bars) if i % step == 0], "label_y": height - 6}
+            "ticks": [b for i, b in enumerate(bars) if i % step == 0], "label_y": height - 6,
+            "baseline_y": height - 24, "show_counts": slot >= 14}
 
 
 def monthly_series(rows: list[tuple], max_bars: int = 36) -> list[tuple[str, int]]:
-    """[(date of month, count)] sorted -> labelled series; long spans are grouped by year."""
+    """[(first day of month, count)] -> a labelled series with empty months as zero bars.
+
+    Gaps must show: two bars side by side would otherwise hide years without a story.
+    Spans longer than max_bars months are grouped by year.
+    """
     if not rows:
         return []
-    if len(rows) <= max_bars:
-        return [(f"{month:%Y-%m}", count) for month, count in rows]
-    years: dict[int, int] = {}
-    for month, count in rows:
-        years[month.year] = years.get(month.year, 0) + count
-    return [(str(year), count) for year, count in sorted(years.items())]
+    counts = {(month.year, month.month): count for month, count in rows}
+    (first_year, first_month), (last_year, last_month) = min(counts), max(counts)
+    span = (last_year - first_year) * 12 + last_month - first_month + 1
+    if span <= max_bars:
+        months = [divmod(first_month - 1 + i, 12) for i in range(span)]
+        return [(f"{first_year + dy}-{m + 1:02d}", counts.get((first_year + dy, m + 1), 0)) for dy, m in months]
+    years: dict[int, int] = {year: 0 for year in range(first_year, last_year + 1)}
+    for (year, _month), count in counts.items():
+        years[year] += count
+    return [(str(year), count) for year, count in years.items()]

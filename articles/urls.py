@@ -4,8 +4,8 @@ from django.views.decorators.cache import cache_page
 
 from articles import converters
 from articles.search import views as search_views
-from articles.sitemaps import SITEMAPS
-from articles.views import api, archive, feeds, health, home, issues, lists, prefs
+from articles.views import api, archive, authors, districts, feeds, health, home, issues, prefs, sections
+from articles.views.sitemaps import SITEMAPS
 
 register_converter(converters.FourDigits, "yyyy")
 register_converter(converters.TwoDigits, "nn")
@@ -20,13 +20,13 @@ urlpatterns = [
     path("<yyyy:year>/<nn:month>/<nn:day>/", issues.issue_detail, name="issue"),
     path("<yyyy:year>/<nn:month>/<nn:day>/<int:page>/", issues.page_detail, name="page"),
     path("<yyyy:year>/<nn:month>/<nn:day>/<int:page>/<int:position>/", issues.article_detail, name="article"),
-    path("sections/", lists.section_list, name="section_list"),
-    path("sections/<slug:slug>/", lists.section_detail, name="section_detail"),
-    path("districts/", lists.district_list, name="district_list"),
-    path("districts/<slug:slug>/", lists.district_detail, name="district_detail"),
+    path("sections/", sections.section_list, name="section_list"),
+    path("sections/<slug:slug>/", sections.section_detail, name="section_detail"),
+    path("districts/", districts.district_list, name="district_list"),
+    path("districts/<slug:slug>/", districts.district_detail, name="district_detail"),
     path("districts/<slug:slug>/feed/", feeds.DistrictFeed(), name="district_feed"),
-    path("authors/", lists.author_list, name="author_list"),
-    path("authors/<slug:slug>/", lists.author_detail, name="author_detail"),
+    path("authors/", authors.author_list, name="author_list"),
+    path("authors/<slug:slug>/", authors.author_detail, name="author_detail"),
     path("feeds/latest/", feeds.LatestArticlesFeed(), name="feed_latest"),
     path("prefs/font-size/", prefs.font_size, name="font_size"),
     path("search/", search_views.search_page, name="search"),

@@ -48,6 +48,19 @@ def test_archive_year_month_calendar(client, imported_seeds):
     assert "日期为推断" in inferred
 
 
+def test_archive_year_shows_twelve_months_from_one_query(client, imported_seeds, django_assert_num_queries):
+    from articles.calendar import year_grids
+
+    with django_assert_num_queries(1):
+        grids = year_grids(2023)
+    assert [g["month"] for g in grids] == list(range(1, 13))
+    assert [g["issue_count"] for g in grids] == [0, 1] + [0] * 9 + [1]
+    assert year_grids(1999) == []
+    html = get(client, "/archive/2023/")
+    assert 'href="/2023/02/09/"' in html and 'href="/archive/2023/02/"' in html
+    assert 'href="/archive/2022/"' in html and 'href="/archive/2025/"' in html  # neighbouring years with issues
+
+
 def test_calendar_month_is_one_query(client, imported_seeds, django_assert_num_queries):
     from articles.calendar import month_grid
 
@@ -146,6 +159,31 @@ def test_fullwidth_punctuation_for_display():
     assert fullwidth("株洲日报讯,记者:邹怡敏(通讯员)!") == "株洲日报讯，记者：邹怡敏（通讯员）！"
     assert fullwidth("增长6.2%,时间9:00") == "增长6.2%，时间9:00"
     assert fullwidth("Hello, world: ok") == "Hello, world: ok"
+    assert fullwidth('实施"微亮化"改造') == "实施“微亮化”改造"
+    assert fullwidth('He said "hi", then "a"和"b"') == 'He said "hi", then "a"和"b"'
+    assert fullwidth("(2023)年") == "(2023)年" and fullwidth("会议(扩大)召开") == "会议（扩大）召开"
+    assert fullwidth("") == "" and fullwidth(None) == ""
+
+
+def test_monthly_chart_shows_empty_months_and_groups_long_spans():
+    import datetime as dt
+
+    from articles.charts import bar_chart, monthly_series
+
+    series = monthly_series([(dt.date(2022, 11, 1), 2), (dt.date(2023, 2, 1), 5)])
+    assert series == [("2022-11", 2), ("2022-12", 0), ("2023-01", 0), ("2023-02", 5)]
+    by_year = monthly_series([(dt.date(2019, 1, 1), 1), (dt.date(2023, 6, 1), 4), (dt.date(2023, 7, 1), 1)])
+    assert by_year == [("2019", 1), ("2020", 0), ("2021", 0), ("2022", 0), ("2023", 5)]
+    chart = bar_chart(series)
+    assert chart["total"] == 7 and chart["max"] == 5
+    tallest = max(chart["bars"], key=lambda bar: bar.height)
+    assert tallest.count == 5 and tallest.y >= 0 and all(0 <= bar.x and bar.x + bar.width <= chart["width"] for bar in chart["bars"])
+
+
+def test_district_chart_has_a_text_alternative(client, imported_seeds):
+    html = get(client, "/districts/lukou/")
+    assert 'role="img"' in html and "<title id=\"district-chart-title\">每月报道数量：共 4 篇" in html
+    assert "<summary>查看数据</summary>" in html and "<td>2023-01</td><td>0</td>" in html
 
 
 def test_cached_pages_follow_editor_changes(client, imported_seeds):

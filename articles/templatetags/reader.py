@@ -15,14 +15,19 @@ _FULLWIDTH = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "
 _NEXT_TO_CJK = re.compile(rf"(?<=[{_CJK}“”‘’》」）])([,:;!?])|([,:;!?])(?=[{_CJK}“‘《「（])")
 _OPEN_PAREN = re.compile(rf"\((?=[^()]*[{_CJK}][^()]*\))")
 _CLOSE_PAREN = re.compile(rf"(?<=[{_CJK}。！？”])\)")
+# A pair of ASCII double quotes around Chinese text: "微亮化" -> “微亮化”.
+# Quotes pair up left to right, so "a"和"b" stays as it is.
+_QUOTED = re.compile(r'"([^"\n]*)"')
+_HAS_CJK = re.compile(rf"[{_CJK}]")
 
 
 @register.filter
 def fullwidth(text: str) -> str:
-    """Display ASCII ,:;!?() between Chinese characters in their full-width forms."""
+    """Display ASCII ,:;!?() and "quotes" around Chinese text in their full-width forms."""
     if not text:
         return ""
-    text = _OPEN_PAREN.sub("（", str(text))
+    text = _QUOTED.sub(lambda m: f"“{m.group(1)}”" if _HAS_CJK.search(m.group(1)) else m.group(0), str(text))
+    text = _OPEN_PAREN.sub("（", text)
     text = _CLOSE_PAREN.sub("）", text)
     return _NEXT_TO_CJK.sub(lambda m: _FULLWIDTH[m.group(1) or m.group(2)], text)
 

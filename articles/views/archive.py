@@ -1,12 +1,12 @@
 """往期回顾: years, then months, then a month calendar grid."""
 
 from django.db.models import Count
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.shortcuts import render
 
 from articles.cache import cached_view
-from articles.calendar import month_grid
+from articles.calendar import month_grid, year_grids
 from articles.models import Issue
 
 
@@ -21,15 +21,18 @@ def archive_index(request):
 
 @cached_view
 def archive_year(request, year):
-    months = {
-        row["month"]: row["issues"]
-        for row in Issue.objects.filter(date__year=year).annotate(month=ExtractMonth("date"))
-        .values("month").annotate(issues=Count("id"))
-    }
-    if not months:
+    grids = year_grids(year)
+    if not grids:
         raise Http404("这一年没有报纸")
-    rows = [{"month": m, "issues": months.get(m, 0)} for m in range(1, 13)]
-    return render(request, "articles/archive_year.html", {"year": year, "months": rows})
+    years = Issue.objects.dates("date", "year")
+    return render(request, "articles/archive_year.html", {
+        "year": year,
+        "months": grids,
+        "issue_count": sum(grid["issue_count"] for grid in grids),
+        "any_inferred": any(grid["any_inferred"] for grid in grids),
+        "previous_year": next((d.year for d in reversed(years) if d.year < year), None),
+        "next_year": next((d.year for d in years if d.year > year), None),
+    })
 
 
 @cached_view

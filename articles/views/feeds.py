@@ -9,7 +9,7 @@ FEED_SIZE = 30
 
 
 class LatestArticlesFeed(Feed):
-    title = "株洲日报 · 数字档案:最新文章"
+    title = "株洲日报 · 数字档案：最新文章"
     link = "/"
     description = "株洲日报数字档案最近一期的文章。"
 
@@ -33,7 +33,7 @@ class DistrictFeed(LatestArticlesFeed):
         return get_object_or_404(District, slug=slug)
 
     def title(self, district):
-        return f"株洲日报 · 数字档案:{district.name}"
+        return f"株洲日报 · 数字档案：{district.name}"
 
     def link(self, district):
         return district.get_absolute_url()

@@ -94,4 +94,4 @@ def _neighbour(issue, sequence, index):
     if not 0 <= index < len(sequence):
         return None
     page, position, headline, kicker = sequence[index]
-    return {"page": page, "position": position, "title": headline or kicker or "(无标题)", "kwargs": {**date_kwargs(issue.date), "page": page, "position": position}}
+    return {"page": page, "position": position, "title": headline or kicker or "（无标题）", "kwargs": {**date_kwargs(issue.date), "page": page, "position": position}}

@@ -71,14 +71,14 @@ def test_reader_journey(live_server, seeded, page):
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     page.get_by_role("link", name="往期", exact=True).click()
     page.get_by_role("link", name="2023年").click()
-    page.get_by_role("link", name="2月", exact=True).click()
+    page.get_by_role("link", name="2023年2月", exact=True).click()
     page.get_by_role("link", name="2023年2月9日 第23211期").click()
     assert page.url.endswith("/2023/02/09/")
     assert "第23211期" in page.content() and "今日8版" in page.content()
     page.get_by_role("link", name="曹慧泉会见南庚戌一行").click()
     assert page.locator("h1.headline").inner_text() == "曹慧泉会见南庚戌一行"
     next_link = page.locator("a[rel=next]")
-    next_title = next_link.inner_text().replace("下一篇:", "")
+    next_title = next_link.inner_text().replace("下一篇：", "")
     next_link.click()
     assert page.locator("h1.headline").inner_text() == next_title
     page.locator("a.fs-button[data-size=larger]").click()

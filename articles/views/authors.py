@@ -1,0 +1,45 @@
+"""作者: people with their counts by role, and each person's articles and page-staff roles."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, render
+
+from articles.choices import Role, StaffRole
+from articles.filters import ArticleListFilter
+from articles.models import Article, Author
+from articles.views.common import paginate, query_without
+
+
+def author_list(request):
+    role_counts = {
+        role: Count("contributions", filter=Q(contributions__role=role)) for role in Role.values
+    }
+    authors = (
+        Author.objects.annotate(total=Count("contributions"), **role_counts, staffed=Count("page_roles"))
+        .filter(Q(total__gt=0) | Q(staffed__gt=0))
+        .order_by("-total", "name")
+    )
+    page_obj = paginate(request, authors, per_page=50)
+    rows = [
+        {"author": a, "total": a.total, "staffed": a.staffed,
+         "roles": [(label, getattr(a, value)) for value, label in Role.choices if getattr(a, value)]}
+        for a in page_obj
+    ]
+    return render(request, "articles/author_list.html", {"page_obj": page_obj, "rows": rows, "query": query_without(request, "page")})
+
+
+def author_detail(request, slug):
+    author = get_object_or_404(Author, slug=slug)
+    base = Article.objects.filter(contributions__author=author).distinct()
+    filterset = ArticleListFilter(request.GET or None, queryset=base.for_listing().newest_first(), author=author)
+    roles = author.contributions.values("role").annotate(n=Count("id")).order_by("-n")
+    staff_roles = author.page_roles.values("role").annotate(n=Count("id")).order_by("-n")
+    return render(request, "articles/author_detail.html", {
+        "author": author,
+        "roles": [(Role(r["role"]).label, r["n"]) for r in roles if r["role"] in Role.values],
+        "staff_roles": [(StaffRole(r["role"]).label, r["n"]) for r in staff_roles if r["role"] in StaffRole.values],
+        "filter": filterset,
+        "page_obj": paginate(request, filterset.qs),
+        "query": query_without(request, "page"),
+    })
