@@ -140,8 +140,15 @@ def test_feeds_sitemap_and_json(client, imported_seeds):
     article = Article.objects.get(headline="今年重点建设项目,549个!")
     data = client.get(f"/api/articles/{article.pk}.json").json()
     assert data["issue_number"] == 23211 and {"name": "马国安", "role": "correspondent"} in data["authors"]
+    assert data["inferred"] is False and data["page_number"] == 1 and data["section"] == "头版"
+    assert data["paragraphs"] and data["url"].startswith("http://testserver/2023/02/09/1/")
     issue = client.get("/api/issues/2023-02-09.json").json()
-    assert issue["number"] == 23211 and issue["pages"][0]["articles"]
+    assert issue["number"] == 23211 and issue["page_count"] == 8 and issue["inferred"] is False
+    first = issue["pages"][0]["articles"][0]
+    assert set(first) >= {"id", "url", "headline"} and first["url"].startswith("http://testserver/2023/02/09/1/")
+    assert client.get("/api/issues/2025-02-06.json").json()["inferred"] is True
+    missing = client.get("/api/issues/2023-02-10.json")
+    assert missing.status_code == 404 and missing["Content-Type"] == "application/json" and "error" in missing.json()
     assert client.get("/api/issues/2023-02-30.json").status_code == 400
     assert client.get("/api/articles/999999.json").status_code == 404
 

@@ -48,6 +48,7 @@ def article_json(request, pk):
         return _error("没有这篇文章 (no such article)", 404)
     data = article_data(article)
     data["url"] = request.build_absolute_uri(data["url"])
+    data["inferred"] = data["issue_date_inferred"]
     data["paragraphs"] = article.paragraphs
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
@@ -66,6 +67,7 @@ def issue_json(request, day):
         "number": issue.number,
         "page_count": issue.page_count,
         "date_inferred": issue.date_inferred,
+        "inferred": issue.date_inferred,
         "date_confidence": issue.date_confidence,
         "url": request.build_absolute_uri(issue.get_absolute_url()),
         "pages": [
