@@ -30,6 +30,7 @@ def test_home_shows_latest_issue_pages_sections_and_calendar(client, imported_se
     assert 'lang="zh-CN"' in html
     assert "版面导航" in html and "往期回顾" in html
     assert "渌口区今年十大民生实事项目出炉" in html  # latest issue (2025-02-06) front page
+    assert "1月24日，渌口区第二届人民代表大会" in html  # its opening lines
     assert "/districts/lukou/" in html and "/sections/" in html
 
 
@@ -72,6 +73,8 @@ def test_issue_page_masthead_and_directory(client, imported_seeds):
     html = get(client, "/2023/02/09/")
     assert "第23211期" in html and "今日8版" in html and "星期四" in html
     assert "第1版" in html and "曹慧泉会见南庚戌一行" in html
+    assert "未收录：第2版、第3版" in html  # 今日8版, the archive holds page 1 only
+    assert 'rel="prev" href="/2022/09/29/"' in html and 'rel="next" href="/2023/12/29/"' in html
     inferred = get(client, "/2025/02/06/")
     assert "日期为推断" in inferred
 

@@ -2,8 +2,8 @@ from django.shortcuts import render
 
 from articles.cache import cached_view
 from articles.calendar import month_grid
-from articles.models import District, Issue, Section
-from articles.views.issues import pages_with_titles
+from articles.models import Article, District, Issue, Section
+from articles.views.issues import LISTING_FIELDS, pages_with_titles
 
 
 @cached_view
@@ -16,7 +16,8 @@ def home(request):
         context.update(
             pages=pages,
             front=front,
-            front_articles=list(front.articles.all()) if front else [],
+            # The front page's stories with their opening lines, as a printed front page shows them.
+            front_articles=list(Article.objects.filter(page=front).only(*LISTING_FIELDS, "body").order_by("position")) if front else [],
             calendar=month_grid(issue.date.year, issue.date.month),
         )
     return render(request, "articles/home.html", context)

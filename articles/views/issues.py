@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from articles.choices import ReviewReason, Role
-from articles.models import Article, ArticleDistrict, Contribution, Page, PageStaff
+from articles.models import Article, ArticleDistrict, Contribution, Issue, Page, PageStaff
 from articles.models.issues import date_kwargs
 from articles.views.common import issue_for
 
@@ -26,7 +26,20 @@ def issue_detail(request, year, month, day):
     issue, moved_to = issue_for(year, month, day)
     if moved_to:
         return redirect(moved_to, permanent=True)
-    return render(request, "articles/issue.html", {"issue": issue, "pages": pages_with_titles(issue)})
+    pages = pages_with_titles(issue)
+    return render(request, "articles/issue.html", {
+        "issue": issue,
+        "pages": pages,
+        "missing_pages": missing_pages(issue, pages),
+        "previous_issue": Issue.objects.filter(date__lt=issue.date).order_by("-date").only("date").first(),
+        "next_issue": Issue.objects.filter(date__gt=issue.date).order_by("date").only("date").first(),
+    })
+
+
+def missing_pages(issue, pages) -> list[int]:
+    """Pages the masthead announced (今日N版) that the archive does not hold."""
+    held = {page.number for page in pages}
+    return [number for number in range(1, (issue.page_count or 0) + 1) if number not in held]
 
 
 def page_detail(request, year, month, day, page):
