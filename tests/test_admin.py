@@ -8,7 +8,14 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from articles.models import Article, ArticleDistrict, District
+from articles.models import (
+    Article,
+    ArticleDistrict,
+    Author,
+    Contribution,
+    District,
+    Issue,
+)
 from articles.search import search_articles
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +49,7 @@ def change_form_data(client, article):
         for key in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
             data[f"{formset.formset.prefix}-{key}"] = management[key].value()
         for i, inline in enumerate(formset.formset.forms):
-            for name, field in inline.fields.items():
+            for name in inline.fields:
                 value = inline[name].value()
                 data[f"{formset.formset.prefix}-{i}-{name}"] = "" if value is None else value
     return {k: v for k, v in data.items() if v is not None}
@@ -57,10 +64,30 @@ def test_create_editor_command(editor):
         call_command("create_editor", "editor1", "--password-stdin", stdin=io.StringIO(PASSWORD + "\n"))
 
 
+def test_create_editor_rejects_bad_input(db, monkeypatch):
+    with pytest.raises(Exception, match="密码不能为空"):
+        call_command("create_editor", "nobody", "--password-stdin", stdin=io.StringIO("\n"))
+    out = io.StringIO()
+    call_command("create_editor", "later", "--password-stdin", "--dry-run", stdin=io.StringIO(PASSWORD + "\n"), stdout=out)
+    assert "would create" in out.getvalue() and not User.objects.filter(username="later").exists()
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    answers = iter([PASSWORD, PASSWORD + "x"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    with pytest.raises(Exception, match="不一致"):
+        call_command("create_editor", "typo", stdin=Terminal())
+    answers = iter([PASSWORD, PASSWORD])
+    call_command("create_editor", "typed", "--email", "typed@example.org", stdin=Terminal(), stdout=io.StringIO())
+    assert User.objects.get(username="typed").check_password(PASSWORD)
+
+
 def test_editors_group_has_content_permissions_only(db):
     codenames = set(Group.objects.get(name="editors").permissions.values_list("codename", flat=True))
     assert {"change_article", "view_issue", "change_page", "add_place", "delete_contribution"} <= codenames
-    assert not any(c.endswith("_user") or c.endswith("_group") or c.endswith("_permission") for c in codenames)
+    assert not any(c.endswith(("_user", "_group", "_permission")) for c in codenames)
 
 
 def test_anonymous_is_sent_to_login(client, db):
@@ -100,19 +127,38 @@ def test_editor_corrects_headline_and_district_and_readers_see_it(editor_client,
 
 def test_revert_restores_an_earlier_version(editor_client, imported_seeds):
     article = Article.objects.get(headline="燃气安全宣讲进社区")
-    original = article.history.earliest()
-    article.headline = "错误的标题"
-    article.save()
-    url = reverse("admin:articles_article_simple_history", args=[article.pk, original.history_id])
+    raw_text, original = article.raw_text, article.history.earliest()
     data = change_form_data(editor_client, article)
-    response = editor_client.get(url)
-    assert response.status_code == 200
-    assert response.context["adminform"].form.initial["headline"] == "燃气安全宣讲进社区"  # prefilled from history
-    data["headline"] = response.context["adminform"].form.initial["headline"]
-    response = editor_client.post(url, {**data, "seen_version": article.version})
-    assert response.status_code == 302
+    data["headline"] = "错误的标题"
+    assert editor_client.post(reverse("admin:articles_article_change", args=[article.pk]), data).status_code == 302
     article.refresh_from_db()
-    assert article.headline == "燃气安全宣讲进社区"
+    version = article.version
+
+    url = reverse("admin:articles_article_simple_history", args=[article.pk, original.history_id])
+    response = editor_client.get(url)  # the revert form, filled from the old version, as a browser sees it
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.initial["headline"] == "燃气安全宣讲进社区" and form.initial["seen_version"] == version
+    posted = {name: form[name].value() for name in form.fields}
+    posted = {k: ("" if v is None else v) for k, v in posted.items()}
+    posted["needs_review"] = "on" if posted["needs_review"] else ""
+    assert editor_client.post(url, posted).status_code == 302
+    article.refresh_from_db()
+    assert article.headline == "燃气安全宣讲进社区" and article.version == version + 1
+    assert article.raw_text == raw_text  # not kept in history, must survive the revert
+    assert "headline" in article.edited_fields
+    entry = article.history.first()
+    assert entry.history_user.username == "editor1" and entry.history_change_reason == "恢复到历史版本"
+
+
+def test_history_lists_changes_field_by_field(editor_client, imported_seeds):
+    article = Article.objects.get(headline="燃气安全宣讲进社区")
+    data = change_form_data(editor_client, article)
+    data.update(headline="燃气安全宣讲走进社区", change_reason="补全标题")
+    editor_client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+    page = editor_client.get(reverse("admin:articles_article_history", args=[article.pk])).content.decode()
+    assert "主题" in page and "燃气安全宣讲进社区" in page and "燃气安全宣讲走进社区" in page
+    assert "补全标题" in page and "editor1" in page and "变更" in page
 
 
 def test_conflicting_saves_are_detected(editor_client, imported_seeds):
@@ -163,13 +209,104 @@ def test_admin_actions_require_csrf(editor):
 
 def test_split_and_date_forms(editor_client, imported_seeds):
     article = Article.objects.get(headline="炎陵“春风”送岗 职等你来")
-    assert "第2段" in editor_client.get(reverse("admin:articles_article_split", args=[article.pk])).content.decode()
-    response = editor_client.post(reverse("admin:articles_article_split", args=[article.pk]), {"paragraph": "2", "headline": "后半篇"})
-    assert response.status_code == 302 and Article.objects.filter(headline="后半篇").exists()
+    split_url = reverse("admin:articles_article_split", args=[article.pk])
+    assert "第2段" in editor_client.get(split_url).content.decode()
+    response = editor_client.post(split_url, {"paragraph": "0"})
+    assert response.status_code == 400 and "请选择第二段或之后的段落" in response.content.decode()
+    response = editor_client.post(split_url, {"paragraph": "2", "headline": "后半篇", "reason": "两篇稿子"})
+    second = Article.objects.get(headline="后半篇")
+    assert response.status_code == 302 and response["Location"] == reverse("admin:articles_article_change", args=[second.pk])
+    assert second.history.first().history_change_reason == "两篇稿子" and second.history.first().history_user.username == "editor1"
     issue = article.page.issue
-    response = editor_client.post(reverse("admin:articles_issue_move_date", args=[issue.pk]), {"new_date": "2025-02-07"})
+    move_url = reverse("admin:articles_issue_move_date", args=[issue.pk])
+    response = editor_client.post(move_url, {"new_date": "2023-02-09"})  # taken by another issue
+    assert response.status_code == 400 and "已经有一期报纸" in response.content.decode()
+    response = editor_client.post(move_url, {"new_date": "2025-02-07", "reason": "报头日期印错"})
     assert response.status_code == 302
     assert editor_client.get("/2025/02/06/").status_code == 301
+    assert editor_client.get(Article.objects.get(pk=second.pk).get_absolute_url()).status_code == 200
+
+
+def test_review_queue_page(editor_client, imported_seeds):
+    index = editor_client.get("/admin/").content.decode()
+    queue_url = reverse("admin:articles_article_review")
+    assert queue_url in index
+    response = editor_client.get(queue_url)
+    page = response.content.decode()
+    assert response.status_code == 200 and "文字错乱(分栏交错)" in page and "日期为推断的期" in page
+    pending = Article.objects.filter(needs_review=True).count()
+    assert f"全部待审核文章({pending} 篇)" in page
+    inferred = Issue.objects.filter(date_inferred=True).first()
+    assert reverse("admin:articles_issue_move_date", args=[inferred.pk]) in page
+    assert editor_client.get("/admin/articles/issue/?date_inferred__exact=1").status_code == 200
+
+
+def test_mark_reviewed_keeps_the_reasons_and_records_who(editor_client, imported_seeds):
+    article = Article.objects.filter(needs_review=True).first()
+    reasons = list(article.review_reasons)
+    editor_client.post("/admin/articles/article/", {"action": "mark_reviewed", "_selected_action": [article.pk]})
+    article.refresh_from_db()
+    assert not article.needs_review and article.review_reasons == reasons and article.reviewed_by.username == "editor1"
+    assert article.history.first().history_change_reason == "标记为已审核"
+    editor_client.post("/admin/articles/article/", {"action": "mark_for_review", "_selected_action": [article.pk]})
+    article.refresh_from_db()
+    assert article.needs_review and article.reviewed_at is None
+
+
+def test_merge_authors_action_asks_first(editor_client, imported_seeds):
+    survivor, duplicate = Author.objects.get(name="刘艺峰"), Author.objects.get(name="刘艺锋")
+    total = Contribution.objects.filter(author__in=[survivor, duplicate]).count()
+    selection = {"action": "merge_action", "_selected_action": [survivor.pk, duplicate.pk]}
+    response = editor_client.post("/admin/articles/author/", selection)
+    assert response.status_code == 200 and "保留的姓名" in response.content.decode()
+    assert Author.objects.filter(pk=duplicate.pk).exists()  # nothing happens before the confirmation
+    response = editor_client.post("/admin/articles/author/", {**selection, "survivor": survivor.pk, "reason": "同一通讯员", "confirm": "1"})
+    assert response.status_code == 302
+    assert not Author.objects.filter(pk=duplicate.pk).exists()
+    assert Contribution.objects.filter(author=survivor).count() == total
+
+
+def test_merge_into_previous_action_asks_first(editor_client, imported_seeds):
+    article = Article.objects.get(headline="醴陵去年社会消费品零售总额增长6.2%")
+    selection = {"action": "merge_into_previous_action", "_selected_action": [article.pk]}
+    response = editor_client.post("/admin/articles/article/", selection)
+    assert response.status_code == 200 and "将并入" in response.content.decode()
+    assert Article.objects.filter(pk=article.pk).exists()
+    assert editor_client.post("/admin/articles/article/", {**selection, "confirm": "1", "reason": "同一篇"}).status_code == 302
+    assert not Article.objects.filter(pk=article.pk).exists()
+
+
+def test_retag_districts_action(editor_client, imported_seeds):
+    article = Article.objects.get(headline="燃气安全宣讲进社区")
+    lukou = District.objects.get(name="渌口区")
+    selection = {"action": "retag_districts_action", "_selected_action": [article.pk]}
+    assert "替换区县" in editor_client.post("/admin/articles/article/", selection).content.decode()
+    editor_client.post("/admin/articles/article/", {**selection, "districts": [lukou.pk], "confirm": "1"})
+    assert list(article.district_links.values_list("district__name", "set_by")) == [("渌口区", "editor")]
+
+
+def test_captions_are_edited_as_plain_text(editor_client, imported_seeds):
+    article = Article.objects.exclude(captions=[]).first()
+    data = change_form_data(editor_client, article)
+    assert isinstance(data["captions"], str) and data["captions"] == "\n\n".join(article.captions)
+    data["captions"] = data["captions"] + "\r\n\r\n编辑补充的图片说明"
+    assert editor_client.post(reverse("admin:articles_article_change", args=[article.pk]), data).status_code == 302
+    article.refresh_from_db()
+    assert article.captions[-1] == "编辑补充的图片说明" and "captions" in article.edited_fields
+
+
+def test_editor_tools_need_login_and_csrf(editor, imported_seeds, client):
+    article, issue = Article.objects.first(), Issue.objects.first()
+    urls = [reverse("admin:articles_article_split", args=[article.pk]), reverse("admin:articles_issue_move_date", args=[issue.pk]), reverse("admin:articles_article_review")]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(editor, backend="django.contrib.auth.backends.ModelBackend")
+    assert strict.post(urls[0], {"paragraph": "1"}).status_code == 403
+    assert strict.post(urls[1], {"new_date": "2020-01-01"}).status_code == 403
+    assert strict.post("/admin/articles/author/", {"action": "merge_action", "_selected_action": [1, 2], "confirm": "1"}).status_code == 403
+    assert Article.objects.count() == 40 and not Issue.objects.filter(date="2020-01-01").exists()
 
 
 def test_failed_logins_are_throttled(client, editor):

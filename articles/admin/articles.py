@@ -1,59 +1,34 @@
-"""Articles: the change form editors use most, the review queue, split and merge."""
+"""Articles: the change form editors use most, the review queue, split, merge and re-tag."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from articles.admin import corrections
 from articles.admin.actions import ValidSelectionMixin
 from articles.admin.filters import ReviewReasonFilter, YearFilter
+from articles.admin.forms import ArticleForm, ConfirmForm, RetagForm
+from articles.admin.review import review_queue_view
 from articles.choices import ReviewReason, SetBy
-from articles.editing.articles import merge_into_previous, split_article
-from articles.editing.issues import CorrectionError
+from articles.editing import CorrectionError, stamp
+from articles.editing.articles import merge_into_previous, retag_districts
 from articles.models import Article, ArticleDistrict, Contribution
 from articles.signals import notify_articles_changed
 
-TRACKED_FIELDS = ("kicker", "headline", "subheadline", "body", "captions", "pull_quotes", "byline_raw", "page", "position")
-
-
-class ArticleForm(forms.ModelForm):
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    change_reason = forms.CharField(label="修改原因", required=False, max_length=200, help_text="可选:记入修改历史")
-
-    class Meta:
-        model = Article
-        fields = ["kicker", "headline", "subheadline", "body", "captions", "pull_quotes", "byline_raw", "needs_review", "review_reasons"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.initial.setdefault("seen_version", self.instance.version)
-
-    def clean(self):
-        data = super().clean()
-        seen = data.get("seen_version")
-        if self.instance.pk and seen is not None:
-            # Row lock until the admin's transaction commits (SQLite: IMMEDIATE transactions serialize writers).
-            current = Article.objects.select_for_update().filter(pk=self.instance.pk).values_list("version", flat=True).first()
-            if current is not None and current != seen:
-                latest = self.instance.history.first()
-                who = f"{latest.history_user}" if latest and latest.history_user else "另一位编辑"
-                raise forms.ValidationError(
-                    f"此文章已被其他编辑修改({who},{timezone.localtime(latest.history_date):%Y-%m-%d %H:%M} )。"
-                    "为免覆盖对方的修改,本次未保存:请刷新页面后重新修改。" if latest else "此文章已被其他编辑修改,请刷新后重试。"
-                )
-        return data
+# Form fields a re-import must not overwrite once an editor changed them (import's field names).
+TRACKED_FIELDS = ("kicker", "headline", "subheadline", "body", "captions", "pull_quotes", "byline_raw")
+REVIEW_FIELDS = ("needs_review", "review_reasons")
 
 
 class ContributionInline(admin.TabularInline):
     model = Contribution
-    fields = ["author", "role", "position"]
+    fields = ["author", "role", "position", "set_by"]
+    readonly_fields = ["set_by"]
     autocomplete_fields = ["author"]
     extra = 0
     ordering = ["position", "id"]
@@ -71,18 +46,20 @@ class DistrictInline(admin.TabularInline):
 class ArticleAdmin(ValidSelectionMixin, SimpleHistoryAdmin):
     form = ArticleForm
     list_display = ["published_on", "page_label", "title", "section_name", "district_names", "needs_review", "reasons"]
+    list_display_links = ["title"]
     list_filter = ["needs_review", ReviewReasonFilter, ("page__issue__date_inferred", admin.BooleanFieldListFilter), "districts", "page__section", YearFilter]
     search_fields = ["headline", "kicker", "subheadline", "contributions__author__name"]
+    search_help_text = "按标题或作者姓名搜索"
     list_select_related = ["page__issue", "page__section"]
     list_per_page = 50
     inlines = [ContributionInline, DistrictInline]
     readonly_fields = ["permalink", "source_text", "version"]
-    actions = ["mark_reviewed", "mark_for_review", "merge_into_previous_action"]
+    actions = ["mark_reviewed", "mark_for_review", "retag_districts_action", "merge_into_previous_action"]
     history_list_display = ["headline", "needs_review"]
     fieldsets = [
-        (None, {"fields": ["permalink", ("kicker",), "headline", "subheadline", "body", "captions", "pull_quotes", "byline_raw"]}),
+        (None, {"fields": ["permalink", "kicker", "headline", "subheadline", "body", "captions", "pull_quotes", "byline_raw"]}),
         ("审核", {"fields": ["needs_review", "review_reasons", "change_reason", "seen_version", "version"]}),
-        ("原始文本(只读,用于对照)", {"fields": ["source_text"]}),
+        ("原始文本(只读,用于对照)", {"fields": ["source_text"], "classes": ["source-panel"]}),
     ]
 
     def get_queryset(self, request):
@@ -114,106 +91,120 @@ class ArticleAdmin(ValidSelectionMixin, SimpleHistoryAdmin):
         if not obj.pk:
             return "—"
         url = obj.get_absolute_url()
-        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a> · <a href="{}">拆分这篇文章</a>', url, url, reverse("admin:articles_article_split", args=[obj.pk]))
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a> · <a href="{}">拆分这篇文章…</a>',
+            url, url, reverse("admin:articles_article_split", args=[obj.pk]),
+        )
 
     @admin.display(description="源文件原文")
     def source_text(self, obj):
         if not obj.pk:
             return "—"
-        where = f"{obj.source_file.path} 第{obj.source_line_start}–{obj.source_line_end}行" if obj.source_file else "(编辑创建)"
+        if obj.source_file:
+            where = f"{obj.source_file.path} 第{obj.source_line_start}–{obj.source_line_end}行"
+        else:
+            where = "编辑拆分或创建的文章;下面是原文章的源文本" if obj.raw_text else "编辑创建的文章,没有源文本"
         return format_html('<p>{}</p><pre class="source-text">{}</pre>', where, obj.raw_text or "")
 
     def save_model(self, request, obj, form, change):
+        reverting = bool(request.resolver_match and request.resolver_match.url_name.endswith("_simple_history"))
         if change:
-            changed = [name for name in form.changed_data if name in TRACKED_FIELDS]
-            obj.edited_fields = sorted({*obj.edited_fields, *changed})
-            if "needs_review" in form.changed_data and not obj.needs_review:
-                obj.reviewed_at, obj.reviewed_by = timezone.now(), request.user
-                obj.edited_fields = sorted({*obj.edited_fields, "review"})
-            obj.version += 1  # the form checked (under a row lock) that this editor saw the current version
-        obj._change_reason = form.cleaned_data.get("change_reason") or ""
+            # Compared with the saved row, not the form's initial data: a revert form starts from an old version.
+            current = Article.objects.get(pk=obj.pk)
+            changed = {f for f in TRACKED_FIELDS if getattr(current, f) != getattr(obj, f)}
+            if any(getattr(current, f) != getattr(obj, f) for f in REVIEW_FIELDS):
+                changed.add("review")
+                if not obj.needs_review:
+                    obj.reviewed_at, obj.reviewed_by = timezone.now(), request.user
+            obj.edited_fields = sorted({*current.edited_fields, *changed})
+            obj.version = current.version + 1  # the form checked, under a row lock, that this editor saw `current`
+        default = "恢复到历史版本" if reverting else ""
+        stamp(obj, request.user, form.cleaned_data.get("change_reason") or default)
         super().save_model(request, obj, form, change)
-        transaction.on_commit(lambda: notify_articles_changed([obj.pk]))
+        pk = obj.pk
+        transaction.on_commit(lambda: notify_articles_changed([pk]))
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
-        touched = bool(instances or formset.deleted_objects)
+        if not (instances or formset.deleted_objects):
+            return
         for instance in instances:
             instance.set_by = SetBy.EDITOR
-            instance.save()
+            stamp(instance, request.user, form.cleaned_data.get("change_reason") or "").save()
         for gone in formset.deleted_objects:
-            gone.delete()
-        formset.save_m2m()
-        if touched:
-            article = form.instance
-            field = "authors" if formset.model is Contribution else "districts"
-            if field == "districts":
-                # An editor's choice outranks the importer's: the whole set is now the editor's.
-                article.district_links.update(set_by=SetBy.EDITOR)
-            if field not in article.edited_fields:
-                Article.objects.filter(pk=article.pk).update(edited_fields=sorted({*article.edited_fields, field}))
-                article.edited_fields = sorted({*article.edited_fields, field})
+            stamp(gone, request.user, form.cleaned_data.get("change_reason") or "").delete()
+        article = form.instance
+        field = "authors" if formset.model is Contribution else "districts"
+        # The whole remaining set is the editor's now: a re-import keeps it and the importer's guess never outranks it.
+        formset.model.objects.filter(article=article).update(set_by=SetBy.EDITOR)
+        article.edited_fields = sorted({*article.edited_fields, field})
+        Article.objects.filter(pk=article.pk).update(edited_fields=article.edited_fields)
 
     @admin.action(description="标记为已审核")
     def mark_reviewed(self, request, queryset):
-        now = timezone.now()
-        ids = []
-        for article in queryset:
-            article.needs_review, article.reviewed_at, article.reviewed_by = False, now, request.user
-            article.edited_fields = sorted({*article.edited_fields, "review"})
-            article._change_reason = "标记为已审核"
-            article.save()
-            ids.append(article.pk)
-        self.message_user(request, f"已将 {len(ids)} 篇文章标记为已审核。", messages.SUCCESS)
+        now, ids = timezone.now(), []
+        with transaction.atomic():
+            for article in Article.objects.select_for_update().filter(pk__in=queryset.values("pk")):
+                article.needs_review, article.reviewed_at, article.reviewed_by = False, now, request.user
+                article.edited_fields = sorted({*article.edited_fields, "review"})  # the reasons stay on record
+                article.version += 1
+                stamp(article, request.user, "标记为已审核").save()
+                ids.append(article.pk)
+            transaction.on_commit(lambda: notify_articles_changed(ids))
+        self.message_user(request, f"已将 {len(ids)} 篇文章标记为已审核(审核原因保留在记录中)。", messages.SUCCESS)
 
     @admin.action(description="重新标记为待审核")
     def mark_for_review(self, request, queryset):
-        count = 0
-        for article in queryset:
-            article.needs_review, article.reviewed_at = True, None
-            article._change_reason = "重新标记待审核"
-            article.save()
-            count += 1
-        self.message_user(request, f"已将 {count} 篇文章重新标记为待审核。", messages.SUCCESS)
+        ids = []
+        with transaction.atomic():
+            for article in Article.objects.select_for_update().filter(pk__in=queryset.values("pk")):
+                article.needs_review, article.reviewed_at, article.reviewed_by = True, None, None
+                article.edited_fields = sorted({*article.edited_fields, "review"})
+                article.version += 1
+                stamp(article, request.user, "重新标记待审核").save()
+                ids.append(article.pk)
+            transaction.on_commit(lambda: notify_articles_changed(ids))
+        self.message_user(request, f"已将 {len(ids)} 篇文章重新标记为待审核。", messages.SUCCESS)
 
-    @admin.action(description="并入本版上一篇文章")
+    @admin.action(description="替换区县…", permissions=["change"])
+    def retag_districts_action(self, request, queryset):
+        form = corrections.action_form(request, RetagForm)
+        if form.is_bound and form.is_valid():
+            chosen = list(form.cleaned_data["districts"])
+            ids = retag_districts(list(queryset), chosen, request.user, form.cleaned_data["reason"])
+            names = "、".join(d.name for d in chosen) or "(无)"
+            self.message_user(request, f"已将 {len(ids)} 篇文章的区县改为:{names}。", messages.SUCCESS)
+            return None
+        return corrections.render_confirmation(
+            self, request, queryset.select_related("page__issue").prefetch_related("districts"),
+            "admin/articles/article/retag_districts.html", "替换区县", form,
+        )
+
+    @admin.action(description="并入本版上一篇文章…", permissions=["change", "delete"])
     def merge_into_previous_action(self, request, queryset):
-        done = 0
-        for article in queryset.order_by("-position"):
-            try:
-                merge_into_previous(article)
-                done += 1
-            except CorrectionError as exc:
-                self.message_user(request, f"《{article.display_title}》:{exc}", messages.ERROR)
-        if done:
-            self.message_user(request, f"已合并 {done} 篇文章(文字、署名和区县都已保留)。", messages.SUCCESS)
+        form = corrections.action_form(request, ConfirmForm)
+        if form.is_bound and form.is_valid():
+            done = 0
+            for article in queryset.order_by("-page_id", "-position"):  # later first: earlier positions stay valid
+                try:
+                    merge_into_previous(article, request.user, form.cleaned_data["reason"])
+                    done += 1
+                except CorrectionError as exc:
+                    self.message_user(request, f"《{article.display_title}》:{exc}", messages.ERROR)
+            if done:
+                self.message_user(request, f"已合并 {done} 篇文章(文字、图片说明、署名和区县都已保留)。", messages.SUCCESS)
+            return None
+        pairs = []
+        for article in queryset.select_related("page__issue"):
+            previous = Article.objects.filter(page_id=article.page_id, position__lt=article.position).order_by("-position").first()
+            pairs.append((article, previous))
+        return corrections.render_confirmation(
+            self, request, queryset, "admin/articles/article/merge_previous.html", "并入本版上一篇文章", form, pairs=pairs,
+        )
 
     def get_urls(self):
-        return [path("<int:pk>/split/", self.admin_site.admin_view(self.split_view), name="articles_article_split")] + super().get_urls()
-
-    def split_view(self, request, pk):
-        article = get_object_or_404(Article, pk=pk)
-        if not self.has_change_permission(request, article):
-            return redirect("admin:index")
-        error = ""
-        if request.method == "POST":
-            try:
-                index = int(request.POST.get("paragraph", "0"))
-                headline = request.POST.get("headline", "").strip()[:300]
-                if "\x00" in headline:  # PostgreSQL refuses NUL in text; SQLite would store it
-                    raise CorrectionError("标题里有无效的控制字符,请重新输入。")
-                second = split_article(article, index, headline)
-            except (ValueError, CorrectionError) as exc:
-                error = str(exc) if isinstance(exc, CorrectionError) else "请选择一个段落。"
-            else:
-                self.message_user(request, f"已拆分:第{index + 1}段起成为新文章《{second.display_title}》。", messages.SUCCESS)
-                return redirect("admin:articles_article_change", second.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "article": article,
-            "paragraphs": list(enumerate(article.paragraphs)),
-            "error": error,
-            "title": f"拆分文章:{article.display_title}",
-        }
-        return render(request, "admin/articles/article/split.html", context)
+        view = self.admin_site.admin_view
+        return [
+            path("review/", view(lambda request: review_queue_view(self, request)), name="articles_article_review"),
+            path("<int:pk>/split/", view(lambda request, pk: corrections.split_view(self, request, pk)), name="articles_article_split"),
+        ] + super().get_urls()

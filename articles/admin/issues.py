@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from articles.editing.issues import CorrectionError, move_issue_date
-from articles.models import Issue, Page, PageStaff, Section, SourceFile
+from articles.admin.forms import MoveDateForm
+from articles.editing import CorrectionError
+from articles.editing.issues import move_issue_date
+from articles.models import Article, Issue, Page, PageStaff, Section, SourceFile
+from articles.signals import notify_articles_changed
 
 
 class PageInline(admin.TabularInline):
@@ -26,10 +30,6 @@ class StaffInline(admin.TabularInline):
     fields = ["person", "role", "position"]
     autocomplete_fields = ["person"]
     extra = 0
-
-
-class MoveDateForm(forms.Form):
-    new_date = forms.DateField(label="正确的出版日期", widget=forms.DateInput(attrs={"type": "date"}))
 
 
 @admin.register(Issue)
@@ -55,25 +55,40 @@ class IssueAdmin(SimpleHistoryAdmin):
             return "—"
         return format_html('<a class="button" href="{}">更正这一期的日期…</a>', reverse("admin:articles_issue_move_date", args=[obj.pk]))
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and form.changed_data:  # the issue number and page count show on its articles' pages
+            ids = list(Article.objects.filter(page__issue=obj).values_list("pk", flat=True))
+            transaction.on_commit(lambda: notify_articles_changed(ids))
+
     def get_urls(self):
         return [path("<int:pk>/move-date/", self.admin_site.admin_view(self.move_date_view), name="articles_issue_move_date")] + super().get_urls()
 
     def move_date_view(self, request, pk):
         issue = get_object_or_404(Issue, pk=pk)
         if not self.has_change_permission(request, issue):
-            return redirect("admin:index")
+            raise PermissionDenied
         form = MoveDateForm(request.POST or None, initial={"new_date": issue.date})
         if request.method == "POST" and form.is_valid():
             old = issue.date
             try:
-                move_issue_date(issue, form.cleaned_data["new_date"], editor_name=request.user.get_username())
+                move_issue_date(issue, form.cleaned_data["new_date"], request.user, form.cleaned_data["reason"])
             except CorrectionError as exc:
                 form.add_error("new_date", str(exc))
             else:
                 self.message_user(request, f"已将 {old:%Y-%m-%d} 这一期改为 {issue.date:%Y-%m-%d};旧链接会自动跳转。", messages.SUCCESS)
                 return redirect("admin:articles_issue_change", issue.pk)
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "issue": issue, "form": form, "title": f"更正日期:{issue}"}
-        return render(request, "admin/articles/issue/move_date.html", context)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": issue,
+            "issue": issue,
+            "form": form,
+            "page_count": issue.pages.count(),
+            "article_count": Article.objects.filter(page__issue=issue).count(),
+            "title": f"更正日期:{issue}",
+        }
+        return render(request, "admin/articles/issue/move_date.html", context, status=400 if form.errors else 200)
 
 
 @admin.register(Page)
@@ -96,6 +111,16 @@ class PageAdmin(SimpleHistoryAdmin):
         if change:
             obj.edited_fields = sorted({*obj.edited_fields, *[f for f in form.changed_data if f in ("section", "section_label", "number")]})
         super().save_model(request, obj, form, change)
+        if change and form.changed_data:
+            ids = list(obj.articles.values_list("pk", flat=True))  # section and page number show on every article
+            transaction.on_commit(lambda: notify_articles_changed(ids))
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.has_changed() and "staff" not in form.instance.edited_fields:
+            page = form.instance
+            page.edited_fields = sorted({*page.edited_fields, "staff"})
+            Page.objects.filter(pk=page.pk).update(edited_fields=page.edited_fields)
 
 
 @admin.register(Section)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import transaction
 from django.db.models import Count
-from django.shortcuts import render
 from simple_history.admin import SimpleHistoryAdmin
 
+from articles.admin import corrections
 from articles.admin.actions import ValidSelectionMixin
+from articles.admin.forms import MergeAuthorsForm
+from articles.choices import SetBy
+from articles.editing import CorrectionError
 from articles.editing.people import merge_authors
-from articles.models import Author, Contribution
+from articles.models import Article, Author, Contribution
+from articles.signals import notify_articles_changed
 
 
 @admin.register(Author)
@@ -31,38 +35,58 @@ class AuthorAdmin(ValidSelectionMixin, SimpleHistoryAdmin):
     def page_role_count(self, obj):
         return obj.pages_n
 
-    @admin.action(description="合并为同一人…")
+    @admin.action(description="合并为同一人…", permissions=["change", "delete"])
     def merge_action(self, request, queryset):
         people = list(queryset.order_by("name"))
         if len(people) < 2:
             self.message_user(request, "请至少选择两位作者再合并。", messages.WARNING)
             return None
-        if request.POST.get("survivor"):
-            survivor = next((p for p in people if str(p.pk) == request.POST["survivor"]), None)
-            if survivor is None:
-                self.message_user(request, "请选择保留的姓名。", messages.ERROR)
+        counts = dict(Contribution.objects.filter(author__in=people).values_list("author").annotate(n=Count("id")).values_list("author", "n"))
+        form = corrections.action_form(request, MergeAuthorsForm, people=people, counts=counts)
+        if form.is_bound and form.is_valid():
+            survivor = next(p for p in people if p.pk == form.cleaned_data["survivor"])
+            try:
+                moved = merge_authors(survivor, [p for p in people if p.pk != survivor.pk], request.user, form.cleaned_data["reason"])
+            except CorrectionError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
                 return None
-            moved = merge_authors(survivor, [p for p in people if p.pk != survivor.pk])
             self.message_user(
                 request,
                 f"已合并到“{survivor.name}”:转移署名 {moved['contributions']} 条、版面职务 {moved['page_roles']} 条,删除重复作者 {moved['authors_removed']} 位。",
                 messages.SUCCESS,
             )
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "people": people,
-            "counts": {p.pk: Contribution.objects.filter(author=p).count() for p in people},
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-            "title": "合并作者",
-        }
-        return render(request, "admin/articles/author/merge.html", context)
+        return corrections.render_confirmation(self, request, queryset, "admin/articles/author/merge.html", "合并作者", form)
 
 
-class ContributionAdmin(ValidSelectionMixin, admin.ModelAdmin):
+class ContributionAdmin(ValidSelectionMixin, SimpleHistoryAdmin):
     list_display = ["article", "author", "role", "set_by"]
+    list_select_related = ["article", "author"]
+    list_filter = ["role", "set_by"]
+    search_fields = ["author__name", "article__headline"]
     autocomplete_fields = ["author"]
+    raw_id_fields = ["article"]
+    readonly_fields = ["set_by"]
+
+    def save_model(self, request, obj, form, change):
+        obj.set_by = SetBy.EDITOR
+        super().save_model(request, obj, form, change)
+        mark_authors_edited(obj.article_id)
+
+    def delete_model(self, request, obj):
+        article_id = obj.article_id
+        super().delete_model(request, obj)
+        mark_authors_edited(article_id)
+
+
+def mark_authors_edited(article_id: int) -> None:
+    """A byline changed outside the article form: a re-import keeps the editor's people."""
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article_id)
+        article.edited_fields = sorted({*article.edited_fields, "authors"})
+        article.version += 1
+        article.save(update_fields=["edited_fields", "version", "updated_at"])
+    transaction.on_commit(lambda: notify_articles_changed([article_id]))
 
 
 admin.site.register(Contribution, ContributionAdmin)
