@@ -94,13 +94,18 @@ def test_article_view(client, imported_seeds):
     assert 'href="/authors/li-yi-feng/"' in html and "通讯员" in html
     assert 'href="/districts/shifeng/"' in html
     assert "下一篇" in html and "上一篇" in html
+    assert '<h2 class="intertitle">守护蓝天碧水 生态环境持续向好</h2>' in html
     assert "引用" in html and "字号" in html
     assert "日期为推断" in html  # 001 has no masthead
 
 
 def test_flagged_article_shows_review_notice(client, imported_seeds):
     article = next(a for a in Article.objects.all() if "garbled" in a.review_reasons)
-    assert "待编辑审核" in get(client, article.get_absolute_url())
+    html = get(client, article.get_absolute_url())
+    assert "待编辑审核" in html and "文字错乱（分栏交错）" in html
+    only_inferred = next(a for a in Article.objects.all() if a.review_reasons == ["inferred_date"])
+    html = get(client, only_inferred.get_absolute_url())
+    assert "日期为推断" in html and "待编辑审核" not in html  # said once, by the date notice
 
 
 @pytest.mark.parametrize("url", ["/2023/02/30/", "/2023/02/10/", "/2023/02/09/99/", "/2023/02/09/1/999/", "/sections/nope/", "/districts/nope/", "/authors/nope/", "/9999/99/99/"])
@@ -173,6 +178,18 @@ def test_fullwidth_punctuation_for_display():
     assert fullwidth('He said "hi", then "a"和"b"') == 'He said "hi", then "a"和"b"'
     assert fullwidth("(2023)年") == "(2023)年" and fullwidth("会议(扩大)召开") == "会议（扩大）召开"
     assert fullwidth("") == "" and fullwidth(None) == ""
+
+
+def test_intertitles_are_displayed_as_headings():
+    from types import SimpleNamespace
+
+    from articles.templatetags.reader import body_blocks
+
+    body = "\n\n".join(["正文第一段。", "用好“家底” 做大“家业”", "用地结构性矛盾 怎么破?", "1 抓项目强产业 高质量发展加速跑", "金海", "短句没有空格"])
+    article = SimpleNamespace(paragraphs=body.split("\n\n"), review_reasons=[])
+    assert [b["kind"] for b in body_blocks(article)] == ["p", "intertitle", "intertitle", "intertitle", "p", "p"]
+    garbled = SimpleNamespace(paragraphs=body.split("\n\n"), review_reasons=["garbled"])
+    assert {b["kind"] for b in body_blocks(garbled)} == {"p"}  # scrambled text: no guessing
 
 
 def test_monthly_chart_shows_empty_months_and_groups_long_spans():

@@ -50,3 +50,20 @@ def cn_date(day) -> str:
 @register.filter
 def cn_weekday(day) -> str:
     return "星期" + WEEKDAYS[day.weekday()] if day else ""
+
+
+# A printed intertitle (小标题): a short line of two phrases split by a space, no sentence punctuation,
+# e.g. "守护蓝天碧水 生态环境持续向好". Display only: the stored body keeps it as a paragraph.
+_INTERTITLE = re.compile(rf"^(?:\d{{1,2}}\s*)?[{_CJK}“”《》·]{{2,16}}(?:\s[{_CJK}“”《》·0-9]{{2,16}})+[?？]?$")
+
+
+@register.filter
+def body_blocks(article) -> list[dict]:
+    """The article body as [{"kind": "p" | "intertitle", "text": …}] for the template."""
+    garbled = "garbled" in (article.review_reasons or [])
+    blocks = []
+    for paragraph in article.paragraphs:
+        text = paragraph.strip()
+        kind = "intertitle" if not garbled and len(text) <= 30 and _INTERTITLE.match(text) else "p"
+        blocks.append({"kind": kind, "text": text})
+    return blocks

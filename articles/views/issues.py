@@ -88,11 +88,17 @@ def article_detail(request, year, month, day, page, position):
         "page": article.page,
         "article": article,
         "byline": byline_groups(article),
-        "reasons": [ReviewReason(code).label for code in article.review_reasons if code in ReviewReason.values],
+        "reasons": review_labels(article, issue),
         "previous": _neighbour(issue, sequence, here - 1),
         "next": _neighbour(issue, sequence, here + 1),
         "absolute_url": request.build_absolute_uri(article.get_absolute_url()),
     })
+
+
+def review_labels(article, issue) -> list[str]:
+    """Why an editor should look at the article, in Chinese; the inferred date has its own notice."""
+    shown_elsewhere = {ReviewReason.INFERRED_DATE} if issue.date_inferred else set()
+    return [ReviewReason(code).label for code in article.review_reasons if code in ReviewReason.values and code not in shown_elsewhere]
 
 
 def byline_groups(article) -> list[tuple[str, list]]:
