@@ -112,7 +112,7 @@ def test_search_from_the_header(live_server, seeded, page):
     assert page.locator("mark").first.inner_text() == "芦淞"
 
 
-PAGES = ["/", "/archive/2023/02/", "/2023/02/09/", "/2023/02/09/1/", "/2023/02/09/1/1/", "/districts/", "/districts/lukou/", "/authors/", "/search/?q=渌口"]
+PAGES = ["/", "/archive/", "/archive/2023/", "/archive/2023/02/", "/2023/02/09/", "/2023/02/09/1/", "/2023/02/09/1/1/", "/2023/12/29/2/1/", "/sections/", "/sections/tou-ban/", "/districts/", "/districts/lukou/", "/authors/", "/authors/zou-yi-min/", "/search/?q=渌口", "/2023/02/30/"]
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
