@@ -1,17 +1,31 @@
-"""django-filter FilterSets for the district and author article lists."""
+"""django-filter FilterSets: article lists of a district or author, and the list of authors."""
 
 from __future__ import annotations
 
 import django_filters
 from django import forms
 
+from django.db.models import Exists, OuterRef
+
 from articles.choices import Role
-from articles.models import Article, Section
+from articles.models import Article, Author, Contribution, Section
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
 
 
-class DateRangeForm(forms.Form):
+class AccessibleForm(forms.Form):
+    """Marks invalid fields for screen readers and points them at their error message."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"{self[name].id_for_label}-error"
+
+
+class DateRangeForm(AccessibleForm):
     """Swaps a reversed date range (and says so) instead of returning nothing."""
 
     swapped = False
@@ -47,3 +61,36 @@ class ArticleListFilter(django_filters.FilterSet):
         if self.author is not None:
             lookup["contributions__author"] = self.author
         return queryset.filter(**lookup).distinct()
+
+
+STAFF = "staff"
+
+
+class AuthorListFilter(django_filters.FilterSet):
+    """/authors/: find a person by name or role; order by byline count or by pinyin (A–Z)."""
+
+    name = django_filters.CharFilter(lookup_expr="icontains", label="姓名", max_length=50)
+    role = django_filters.ChoiceFilter(
+        choices=[*Role.choices, (STAFF, "版面编辑")], method="filter_role", label="角色", empty_label="全部角色"
+    )
+    order = django_filters.ChoiceFilter(
+        choices=[("count", "按署名次数"), ("pinyin", "按拼音")], method="filter_order", label="排序", empty_label=None
+    )
+
+    class Meta:
+        model = Author
+        fields: list[str] = []
+        form = AccessibleForm
+
+    def filter_role(self, queryset, name, value):
+        if value == STAFF:
+            return queryset.filter(staffed__gt=0)
+        return queryset.filter(Exists(Contribution.objects.filter(author=OuterRef("pk"), role=value)))
+
+    def filter_order(self, queryset, name, value):
+        # The view's queryset comes most-signed first; only pinyin changes the order.
+        return queryset.order_by("slug") if value == "pinyin" else queryset
+
+    @property
+    def by_pinyin(self) -> bool:
+        return self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("order") == "pinyin"

@@ -5,9 +5,9 @@ from django.core.cache import cache
 from django.test.utils import CaptureQueriesContext
 from django.db import connection
 
-from articles.models import Article, Issue, IssueDateRedirect
+from articles.models import Article, ArticleDistrict, Author, District, Issue, IssueDateRedirect
 from articles.templatetags.reader import fullwidth
-from tests.factories import ArticleFactory, PageFactory
+from tests.factories import ArticleFactory, AuthorFactory, ContributionFactory, PageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -131,6 +131,18 @@ def test_sections_districts_authors(client, imported_seeds):
     assert "渌口区今年十大民生实事项目出炉" in get(client, "/authors/zou-yi-min/?role=reporter")
 
 
+def test_author_list_filters_and_pinyin_order(client, imported_seeds):
+    html = get(client, "/authors/?order=pinyin")
+    assert '<th scope="rowgroup" colspan="3">C</th>' in html
+    assert html.index("陈飞") < html.index("邓伟勇") < html.index("丁志鹏") < html.index("冯好")
+    staff = get(client, "/authors/?role=staff")
+    assert "刘琪琪" in staff and "邹怡敏" not in staff  # page editors only
+    reporters = get(client, "/authors/?role=reporter&name=邹")
+    assert "邹怡敏" in reporters and "陈飞" not in reporters
+    bad = get(client, "/authors/?role=bogus&order=zzz&page=abc")
+    assert 'aria-invalid="true"' in bad and 'aria-describedby="id_role-error"' in bad and "邹怡敏" in bad
+
+
 def test_district_filters_by_date_and_handles_bad_input(client, imported_seeds):
     html = get(client, "/districts/lukou/?date_from=2025-01-01")
     assert "渌口区今年十大民生实事项目出炉" in html and "三个聚焦" not in html
@@ -225,7 +237,7 @@ def test_cached_pages_follow_editor_changes(client, imported_seeds):
     assert "要闻" in get(client, "/sections/")
 
 
-@pytest.mark.parametrize("url_name", ["/", "/2023/02/09/", "/2023/02/09/1/", "/districts/lukou/", "/sections/tou-ban/", "/authors/"])
+@pytest.mark.parametrize("url_name", ["/", "/archive/2023/", "/2023/02/09/", "/2023/02/09/1/", "/2023/02/09/1/1/", "/districts/", "/districts/lukou/?date_from=2022-01-01", "/sections/", "/sections/tou-ban/", "/authors/", "/authors/?order=pinyin&role=reporter", "/authors/zou-yi-min/"])
 def test_query_count_does_not_grow_with_data(client, imported_seeds, url_name):
     def queries():
         cache.clear()
@@ -236,8 +248,12 @@ def test_query_count_does_not_grow_with_data(client, imported_seeds, url_name):
     before = queries()
     issue = Issue.objects.get(date="2023-02-09")
     page = issue.pages.get(number=1)
+    zou, lukou = Author.objects.get(slug="zou-yi-min"), District.objects.get(slug="lukou")
     for n in range(15):
-        ArticleFactory(page=page, position=100 + n, published_on=issue.date)
+        article = ArticleFactory(page=page, position=100 + n, published_on=issue.date)
+        ContributionFactory(article=article, author=zou, role="reporter", position=1)
+        ContributionFactory(article=article, author=AuthorFactory(), role="correspondent", position=2)
+        ArticleDistrict.objects.create(article=article, district=lukou)
     PageFactory(issue=issue, number=7)
     assert queries() <= before + 1, url_name
     assert before < 20

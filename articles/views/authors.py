@@ -6,27 +6,33 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
 from articles.choices import Role, StaffRole
-from articles.filters import ArticleListFilter
+from articles.filters import ArticleListFilter, AuthorListFilter
 from articles.models import Article, Author
 from articles.views.common import paginate, query_without
 
 
 def author_list(request):
     role_counts = {
-        role: Count("contributions", filter=Q(contributions__role=role)) for role in Role.values
+        role: Count("contributions", filter=Q(contributions__role=role), distinct=True) for role in Role.values
     }
     authors = (
-        Author.objects.annotate(total=Count("contributions"), **role_counts, staffed=Count("page_roles"))
+        Author.objects.annotate(
+            total=Count("contributions", distinct=True), staffed=Count("page_roles", distinct=True), **role_counts
+        )
         .filter(Q(total__gt=0) | Q(staffed__gt=0))
-        .order_by("-total", "name")
+        .order_by("-total", "slug")
     )
-    page_obj = paginate(request, authors, per_page=50)
+    filterset = AuthorListFilter(request.GET or None, queryset=authors)
+    page_obj = paginate(request, filterset.qs, per_page=50)
     rows = [
-        {"author": a, "total": a.total, "staffed": a.staffed,
+        {"author": a, "total": a.total, "staffed": a.staffed, "initial": a.slug[:1].upper(),
          "roles": [(label, getattr(a, value)) for value, label in Role.choices if getattr(a, value)]}
         for a in page_obj
     ]
-    return render(request, "articles/author_list.html", {"page_obj": page_obj, "rows": rows, "query": query_without(request, "page")})
+    return render(request, "articles/author_list.html", {
+        "page_obj": page_obj, "rows": rows, "filter": filterset, "by_pinyin": filterset.by_pinyin,
+        "query": query_without(request, "page"),
+    })
 
 
 def author_detail(request, slug):
