@@ -85,6 +85,12 @@ def test_reader_journey(live_server, seeded, page):
     assert "fs-large" in page.locator("html").get_attribute("class")
     page.reload()
     assert "fs-large" in page.locator("html").get_attribute("class"), "字号 is remembered"
+    assert page.locator(".fs-current").inner_text() == "大"
+    page.context.clear_cookies()
+    page.reload()
+    assert "fs-large" in page.locator("html").get_attribute("class"), "localStorage keeps 字号 without the cookie"
+    page.locator("a.fs-button[data-size=medium]").click()
+    assert "fs-medium" in page.locator("html").get_attribute("class") and page.locator(".fs-current").inner_text() == "标准"
 
 
 def test_font_size_works_without_javascript(browser, live_server, seeded):
