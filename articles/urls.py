@@ -1,8 +1,8 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path, register_converter
-from django.views.decorators.cache import cache_page
 
 from articles import converters
+from articles.cache import cached_view
 from articles.search import views as search_views
 from articles.views import api, archive, authors, districts, feeds, health, home, issues, prefs, sections
 from articles.views.sitemaps import SITEMAPS
@@ -34,7 +34,7 @@ urlpatterns = [
     path("api/openapi.json", api.openapi, name="api_openapi"),
     path("api/articles/<int:pk>.json", api.article_json, name="api_article"),
     path("api/issues/<isodate:day>.json", api.issue_json, name="api_issue"),
-    path("sitemap.xml", cache_page(3600)(sitemap_views.index), {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"}, name="sitemap"),
-    path("sitemap-<section>.xml", cache_page(3600)(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("sitemap.xml", cached_view(sitemap_views.index), {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"}, name="sitemap"),
+    path("sitemap-<section>.xml", cached_view(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap_section"),
     re_path(r"^api/(?P<rest>.*)$", api.not_found, name="api_not_found"),  # last: JSON 404 for the rest of /api/
 ]

@@ -173,6 +173,19 @@ def test_feeds_sitemap_and_json(client, imported_seeds):
     assert client.get("/api/articles/999999.json").status_code == 404
 
 
+def test_sitemaps_are_cached_but_follow_changes(client, imported_seeds):
+    first = client.get("/sitemap-sections.xml")
+    assert first["Content-Type"].startswith("application/xml") and "/sections/tou-ban/" in first.content.decode()
+    assert client.get("/sitemap-sections.xml")["X-Cache"] == "hit"
+    from articles.models import Section
+
+    from articles.signals import notify_articles_changed
+
+    Section.objects.create(name="新栏目", slug="xin-lan-mu")
+    notify_articles_changed([])  # what an import or an editor's save sends after commit
+    assert "/sections/xin-lan-mu/" in client.get("/sitemap-sections.xml").content.decode()
+
+
 def test_font_size_preference_without_javascript(client, db):
     response = client.get("/prefs/font-size/?size=larger&next=/archive/")
     assert response.status_code == 302 and response["Location"] == "/archive/"
@@ -257,3 +270,29 @@ def test_query_count_does_not_grow_with_data(client, imported_seeds, url_name):
     PageFactory(issue=issue, number=7)
     assert queries() <= before + 1, url_name
     assert before < 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cached_pages_see_a_plain_model_save_after_commit(client):
+    """No signal sent by hand: saving a row in a real transaction must invalidate the cached pages."""
+    from django.db import transaction
+
+    from articles.cache import data_version
+
+    page = PageFactory(number=1)
+    article = ArticleFactory(page=page, position=1, published_on=page.issue.date, headline="旧标题")
+    assert "旧标题" in get(client, "/") and client.get("/")["X-Cache"] == "hit"
+
+    section = page.section
+    section.name = "改过的栏目"
+    section.save()
+    assert "改过的栏目" in get(client, "/sections/")
+
+    before = data_version()
+    with transaction.atomic():
+        article.headline = "新标题"
+        article.save()
+        PageFactory(issue=page.issue, number=2)
+        assert data_version() == before, "nothing is visible before the commit"
+    assert data_version() == before + 1, "one bump per transaction"
+    assert "新标题" in get(client, "/")
