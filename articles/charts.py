@@ -23,13 +23,13 @@ class Bar:
         return round(self.y - 3, 2)
 
 
-def bar_chart(series: list[tuple[str, int]], width: int = 600, height: int = 140) -> dict:
+def bar_chart(series: list[tuple[str, int]], width: int = 480, height: int = 140) -> dict:
     """Layout for templates/includes/bar_chart.svg: [(label, count)] -> bars in SVG units."""
     if not series:
         return {"bars": [], "width": width, "height": height, "max": 0, "total": 0}
     peak = max(count for _, count in series) or 1
     plot_height = height - 24
-    pad = 22  # half a tick label, so the first and last labels are not clipped
+    pad = 26  # half a tick label, so the first and last labels are not clipped
     slot = (width - 2 * pad) / len(series)
     bars = []
     top = 14  # room for the count printed above the tallest bar
@@ -38,7 +38,7 @@ def bar_chart(series: list[tuple[str, int]], width: int = 600, height: int = 140
         bar_height = plot_height * count / peak
         bars.append(Bar(x=round(pad + i * slot + slot * 0.1, 2), y=round(top + plot_height - bar_height, 2),
                         width=round(min(max(slot * 0.8, 1), 48), 2), height=round(bar_height, 2), label=label, count=count))
-    step = max(1, len(series) // 8)  # label at most ~8 ticks
+    step = -(-len(series) // 6)  # at most 6 tick labels: they must stay legible on a phone
     return {"bars": bars, "width": width, "height": height, "max": peak, "total": sum(c for _, c in series),
             "ticks": [b for i, b in enumerate(bars) if i % step == 0], "label_y": height - 6,
             "baseline_y": height - 24, "show_counts": slot >= 14}
