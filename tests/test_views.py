@@ -152,9 +152,13 @@ def test_district_filters_by_date_and_handles_bad_input(client, imported_seeds):
     get(client, "/districts/lukou/?page=99999999999999999999")
 
 
-def test_feeds_sitemap_and_json(client, imported_seeds):
+def test_feeds_sitemap_and_json(client, imported_seeds, django_assert_max_num_queries):
     assert "<rss" in get(client, "/feeds/latest/")
-    assert "<rss" in get(client, "/districts/lukou/feed/")
+    lukou = get(client, "/districts/lukou/feed/")
+    assert "<rss" in lukou and "<category>渌口区</category>" in lukou and "渌口区今年十大民生实事项目出炉" in lukou
+    get(client, "/districts/nope/feed/", 404)
+    with django_assert_max_num_queries(4):  # items, their districts, (the district): no query per item
+        get(client, "/districts/lukou/feed/")
     assert "sitemapindex" in get(client, "/sitemap.xml")
     assert "/2023/02/09/1/1/" in get(client, "/sitemap-articles.xml")
     article = Article.objects.get(headline="今年重点建设项目,549个!")

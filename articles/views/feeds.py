@@ -14,7 +14,11 @@ class LatestArticlesFeed(Feed):
     description = "株洲日报数字档案最近一期的文章。"
 
     def items(self):
-        return Article.objects.select_related("page__issue").order_by("-published_on", "page__number", "position")[:FEED_SIZE]
+        return _for_feed(Article.objects.all())
+
+    def item_categories(self, item):
+        section = [item.page.section.name] if item.page.section else []
+        return section + [district.name for district in item.districts.all()]
 
     def item_title(self, item):
         return item.display_title
@@ -42,7 +46,12 @@ class DistrictFeed(LatestArticlesFeed):
         return f"株洲日报关于{district.name}的最新报道。"
 
     def items(self, district):
-        return (
-            Article.objects.filter(district_links__district=district).select_related("page__issue")
-            .order_by("-published_on", "page__number", "position")[:FEED_SIZE]
-        )
+        return _for_feed(Article.objects.filter(district_links__district=district))
+
+
+def _for_feed(articles):
+    """The newest articles with what an item shows, in three queries whatever the feed size."""
+    return (
+        articles.select_related("page__issue", "page__section").prefetch_related("districts")
+        .order_by("-published_on", "page__number", "position")[:FEED_SIZE]
+    )
