@@ -300,3 +300,28 @@ def test_cached_pages_see_a_plain_model_save_after_commit(client):
         assert data_version() == before, "nothing is visible before the commit"
     assert data_version() == before + 1, "one bump per transaction"
     assert "新标题" in get(client, "/")
+
+
+def test_500_page_renders_without_any_context():
+    from django.template import loader
+
+    html = loader.get_template("500.html").render()  # what django.views.defaults.server_error does
+    assert 'lang="zh-CN"' in html and "服务器出错" in html and "/static/css/site.css" in html
+
+
+def test_404_page_keeps_the_site_layout(client, db):
+    html = get(client, "/2023/02/30/", 404)
+    assert 'class="global-nav"' in html and 'role="search"' in html and html.count("<h1") == 1
+
+
+@pytest.mark.parametrize("url", [
+    "/", "/archive/", "/archive/2023/", "/archive/2023/02/", "/2023/02/09/", "/2023/02/09/1/", "/2023/02/09/1/1/",
+    "/sections/", "/sections/tou-ban/", "/districts/", "/districts/lukou/", "/authors/", "/authors/zou-yi-min/",
+])
+def test_every_page_has_one_h1_landmarks_and_the_search_box(client, imported_seeds, url):
+    html = get(client, url)
+    assert html.count("<h1") == 1, url
+    assert '<a class="skip-link" href="#main">' in html and '<main id="main"' in html
+    assert 'aria-label="主导航"' in html and 'aria-current="page"' in html
+    assert '<form class="site-search" role="search" action="/search/"' in html
+    assert 'style="' not in html and "<script>" not in html  # CSP: no inline styles or scripts
