@@ -193,9 +193,11 @@ def test_reimport_keeps_the_correction(editor_client, imported_seeds, seed_dir, 
 
 
 def test_review_queue_and_mark_reviewed(editor_client, imported_seeds):
-    response = editor_client.get("/admin/articles/article/?needs_review__exact=1&reason=garbled")
-    assert response.status_code == 200 and "文字错乱" in response.content.decode()
     flagged = [a.pk for a in Article.objects.all() if "garbled" in a.review_reasons]
+    for code in ["garbled", "inferred_date", "uncertain_byline"]:
+        response = editor_client.get(f"/admin/articles/article/?reason={code}")
+        listed = {a.pk for a in response.context["cl"].result_list}
+        assert listed and listed == {a.pk for a in Article.objects.all() if code in a.review_reasons}, code
     response = editor_client.post("/admin/articles/article/", {"action": "mark_reviewed", "_selected_action": flagged})
     assert response.status_code == 302
     assert not Article.objects.filter(pk__in=flagged, needs_review=True).exists()
@@ -283,6 +285,16 @@ def test_retag_districts_action(editor_client, imported_seeds):
     assert "替换区县" in editor_client.post("/admin/articles/article/", selection).content.decode()
     editor_client.post("/admin/articles/article/", {**selection, "districts": [lukou.pk], "confirm": "1"})
     assert list(article.district_links.values_list("district__name", "set_by")) == [("渌口区", "editor")]
+
+
+def test_browser_line_breaks_are_not_an_edit(editor_client, imported_seeds):
+    article = Article.objects.get(headline="燃气安全宣讲进社区")
+    body = article.body
+    data = change_form_data(editor_client, article)
+    data["body"] = body.replace("\n", "\r\n")  # what a browser's textarea sends back
+    assert editor_client.post(reverse("admin:articles_article_change", args=[article.pk]), data).status_code == 302
+    article.refresh_from_db()
+    assert article.body == body and "body" not in article.edited_fields and len(article.paragraphs) > 1
 
 
 def test_captions_are_edited_as_plain_text(editor_client, imported_seeds):

@@ -7,12 +7,12 @@ from django.db import transaction
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from articles.admin import corrections
 from articles.admin.actions import ValidSelectionMixin
 from articles.admin.filters import ReviewReasonFilter, YearFilter
 from articles.admin.forms import ArticleForm, ConfirmForm, RetagForm
+from articles.admin.history import HistoryAdmin
 from articles.admin.review import review_queue_view
 from articles.choices import ReviewReason, SetBy
 from articles.editing import CorrectionError, stamp
@@ -25,10 +25,15 @@ TRACKED_FIELDS = ("kicker", "headline", "subheadline", "body", "captions", "pull
 REVIEW_FIELDS = ("needs_review", "review_reasons")
 
 
+@admin.display(description="来源")
+def added_by(link):
+    return link.get_set_by_display() if link.pk else "编辑"
+
+
 class ContributionInline(admin.TabularInline):
     model = Contribution
-    fields = ["author", "role", "position", "set_by"]
-    readonly_fields = ["set_by"]
+    fields = ["author", "role", "position", added_by]
+    readonly_fields = [added_by]
     autocomplete_fields = ["author"]
     extra = 0
     ordering = ["position", "id"]
@@ -43,7 +48,7 @@ class DistrictInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(ValidSelectionMixin, SimpleHistoryAdmin):
+class ArticleAdmin(ValidSelectionMixin, HistoryAdmin):
     form = ArticleForm
     list_display = ["published_on", "page_label", "title", "section_name", "district_names", "needs_review", "reasons"]
     list_display_links = ["title"]
@@ -53,12 +58,11 @@ class ArticleAdmin(ValidSelectionMixin, SimpleHistoryAdmin):
     list_select_related = ["page__issue", "page__section"]
     list_per_page = 50
     inlines = [ContributionInline, DistrictInline]
-    readonly_fields = ["permalink", "source_text", "version"]
+    readonly_fields = ["permalink", "source_text", "version_info"]
     actions = ["mark_reviewed", "mark_for_review", "retag_districts_action", "merge_into_previous_action"]
-    history_list_display = ["headline", "needs_review"]
     fieldsets = [
         (None, {"fields": ["permalink", "kicker", "headline", "subheadline", "body", "captions", "pull_quotes", "byline_raw"]}),
-        ("审核", {"fields": ["needs_review", "review_reasons", "change_reason", "seen_version", "version"]}),
+        ("审核", {"fields": ["needs_review", "review_reasons", "change_reason", "seen_version", "version_info"]}),
         ("原始文本(只读,用于对照)", {"fields": ["source_text"], "classes": ["source-panel"]}),
     ]
 
@@ -95,6 +99,10 @@ class ArticleAdmin(ValidSelectionMixin, SimpleHistoryAdmin):
             '<a href="{}" target="_blank" rel="noopener">{}</a> · <a href="{}">拆分这篇文章…</a>',
             url, url, reverse("admin:articles_article_split", args=[obj.pk]),
         )
+
+    @admin.display(description="版本")
+    def version_info(self, obj):
+        return f"修订号 {obj.version}(两位编辑同时修改时,后保存的一方会收到提示,不会互相覆盖)" if obj.pk else "—"
 
     @admin.display(description="源文件原文")
     def source_text(self, obj):

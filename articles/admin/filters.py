@@ -1,7 +1,9 @@
 """Changelist filters that work the same on SQLite and PostgreSQL."""
 
 from django.contrib import admin
-from django.db.models.functions import ExtractYear
+from django.db import connection
+from django.db.models import TextField
+from django.db.models.functions import Cast, ExtractYear
 
 from articles.choices import ReviewReason
 
@@ -14,10 +16,13 @@ class ReviewReasonFilter(admin.SimpleListFilter):
         return ReviewReason.choices
 
     def queryset(self, request, queryset):
-        if self.value() in ReviewReason.values:
-            # JSON list of codes stored as text: '"garbled"' appears only for that code (portable).
-            return queryset.filter(review_reasons__icontains=f'"{self.value()}"')
-        return queryset
+        code = self.value()
+        if code not in ReviewReason.values:
+            return queryset
+        if connection.features.supports_json_field_contains:  # PostgreSQL: jsonb @> '["garbled"]'
+            return queryset.filter(review_reasons__contains=[code])
+        # SQLite: the list's JSON text; '"garbled"' (quotes included) matches only that code.
+        return queryset.annotate(reasons_text=Cast("review_reasons", TextField())).filter(reasons_text__contains=f'"{code}"')
 
 
 class YearFilter(admin.SimpleListFilter):

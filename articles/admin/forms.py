@@ -67,6 +67,10 @@ class ArticleForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        for name in ("kicker", "headline", "subheadline", "body", "byline_raw"):
+            if isinstance(data.get(name), str):
+                # Browsers send textarea line breaks as CRLF; the archive stores LF (paragraphs split on blank lines).
+                data[name] = data[name].replace("\r\n", "\n").replace("\r", "\n")
         seen = data.get("seen_version")
         if not self.instance.pk:
             return data

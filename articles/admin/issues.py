@@ -9,9 +9,9 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
 from articles.admin.forms import MoveDateForm
+from articles.admin.history import HistoryAdmin
 from articles.editing import CorrectionError
 from articles.editing.issues import move_issue_date
 from articles.models import Article, Issue, Page, PageStaff, Section, SourceFile
@@ -33,7 +33,7 @@ class StaffInline(admin.TabularInline):
 
 
 @admin.register(Issue)
-class IssueAdmin(SimpleHistoryAdmin):
+class IssueAdmin(HistoryAdmin):
     list_display = ["date", "number", "page_count", "date_inferred", "date_confidence", "page_total"]
     list_filter = ["date_inferred"]
     search_fields = ["number"]
@@ -92,7 +92,7 @@ class IssueAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(SimpleHistoryAdmin):
+class PageAdmin(HistoryAdmin):
     list_display = ["__str__", "section", "section_label"]
     list_filter = ["section"]
     list_select_related = ["issue", "section"]

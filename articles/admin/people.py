@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Count
-from simple_history.admin import SimpleHistoryAdmin
 
 from articles.admin import corrections
 from articles.admin.actions import ValidSelectionMixin
 from articles.admin.forms import MergeAuthorsForm
+from articles.admin.history import HistoryAdmin
 from articles.choices import SetBy
 from articles.editing import CorrectionError
 from articles.editing.people import merge_authors
@@ -18,7 +18,7 @@ from articles.signals import notify_articles_changed
 
 
 @admin.register(Author)
-class AuthorAdmin(ValidSelectionMixin, SimpleHistoryAdmin):
+class AuthorAdmin(ValidSelectionMixin, HistoryAdmin):
     list_display = ["name", "slug", "article_count", "page_role_count"]
     search_fields = ["name", "slug"]
     actions = ["merge_action"]
@@ -59,7 +59,7 @@ class AuthorAdmin(ValidSelectionMixin, SimpleHistoryAdmin):
         return corrections.render_confirmation(self, request, queryset, "admin/articles/author/merge.html", "合并作者", form)
 
 
-class ContributionAdmin(ValidSelectionMixin, SimpleHistoryAdmin):
+class ContributionAdmin(ValidSelectionMixin, HistoryAdmin):
     list_display = ["article", "author", "role", "set_by"]
     list_select_related = ["article", "author"]
     list_filter = ["role", "set_by"]

@@ -1,9 +1,9 @@
 """Districts and places: editors extend the gazetteer the importer tags with."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from articles.admin.actions import ValidSelectionMixin
+from articles.admin.history import HistoryAdmin
 from articles.models import District, Place
 
 
@@ -14,14 +14,14 @@ class PlaceInline(admin.TabularInline):
 
 
 @admin.register(District)
-class DistrictAdmin(SimpleHistoryAdmin):
+class DistrictAdmin(HistoryAdmin):
     list_display = ["name", "short_name", "slug", "kind", "aliases"]
     search_fields = ["name", "short_name", "slug"]
     inlines = [PlaceInline]
 
 
 @admin.register(Place)
-class PlaceAdmin(ValidSelectionMixin, SimpleHistoryAdmin):
+class PlaceAdmin(ValidSelectionMixin, HistoryAdmin):
     list_display = ["name", "district", "kind", "aliases"]
     list_filter = ["district", "kind"]
     search_fields = ["name"]
