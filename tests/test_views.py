@@ -131,6 +131,21 @@ def test_sections_districts_authors(client, imported_seeds):
     assert "渌口区今年十大民生实事项目出炉" in get(client, "/authors/zou-yi-min/?role=reporter")
 
 
+def test_author_page_lists_page_staff_work(client, imported_seeds):
+    html = get(client, "/authors/liu-qi-qi/")
+    assert "责任编辑 1 个版面" in html and "版面工作" in html and 'href="/2022/09/29/2/"' in html
+    assert "署名文章" not in html  # an editor with no byline gets no empty article list
+    reporter = get(client, "/authors/zou-yi-min/")
+    assert "记者 3 篇" in reporter and "署名文章" in reporter and "版面工作" not in reporter
+
+
+def test_review_badge_only_for_text_problems(client, imported_seeds):
+    issue = get(client, "/2023/02/09/")
+    assert 'title="文字错乱（分栏交错）">待审核' in issue
+    inferred_only = get(client, "/2025/02/06/")
+    assert "待审核" not in inferred_only and "日期为推断" in inferred_only
+
+
 def test_author_list_filters_and_pinyin_order(client, imported_seeds):
     html = get(client, "/authors/?order=pinyin")
     assert '<th scope="rowgroup" colspan="3">C</th>' in html

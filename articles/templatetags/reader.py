@@ -38,6 +38,22 @@ def excerpt(text: str, length: int = 90) -> str:
     return text if len(text) <= length else text[:length].rstrip() + "……"
 
 
+@register.filter
+def review_labels(article) -> str:
+    """The reasons an article awaits review, in Chinese, for a badge's tooltip ("" when none)."""
+    from articles.choices import ReviewReason
+
+    if not article.needs_review:
+        return ""
+    return "、".join(ReviewReason(code).label for code in article.review_reasons or [] if code in ReviewReason.values)
+
+
+@register.filter
+def needs_text_review(article) -> bool:
+    """Flagged for more than an inferred date (which the issue and article pages state on their own)."""
+    return article.needs_review and any(code != "inferred_date" for code in article.review_reasons or [])
+
+
 WEEKDAYS = "一二三四五六日"
 
 

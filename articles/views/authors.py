@@ -11,6 +11,9 @@ from articles.models import Article, Author
 from articles.views.common import paginate, query_without
 
 
+STAFF_PAGES = 30  # the most recent pages a person edited; the counts above cover the rest
+
+
 def author_list(request):
     role_counts = {
         role: Count("contributions", filter=Q(contributions__role=role), distinct=True) for role in Role.values
@@ -41,10 +44,13 @@ def author_detail(request, slug):
     filterset = ArticleListFilter(request.GET or None, queryset=base.for_listing().newest_first(), author=author)
     roles = author.contributions.values("role").annotate(n=Count("id")).order_by("-n")
     staff_roles = author.page_roles.values("role").annotate(n=Count("id")).order_by("-n")
+    summary = [f"{Role(r['role']).label} {r['n']} 篇" for r in roles if r["role"] in Role.values]
+    summary += [f"{StaffRole(r['role']).label} {r['n']} 个版面" for r in staff_roles if r["role"] in StaffRole.values]
     return render(request, "articles/author_detail.html", {
         "author": author,
-        "roles": [(Role(r["role"]).label, r["n"]) for r in roles if r["role"] in Role.values],
-        "staff_roles": [(StaffRole(r["role"]).label, r["n"]) for r in staff_roles if r["role"] in StaffRole.values],
+        "summary": summary,
+        "has_articles": bool(roles),
+        "staffed_pages": author.page_roles.select_related("page__issue", "page__section").order_by("-page__issue__date", "page__number")[:STAFF_PAGES],
         "filter": filterset,
         "page_obj": paginate(request, filterset.qs),
         "query": query_without(request, "page"),

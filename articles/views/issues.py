@@ -11,7 +11,7 @@ from articles.models import Article, ArticleDistrict, Contribution, Issue, Page,
 from articles.models.issues import date_kwargs
 from articles.views.common import issue_for
 
-LISTING_FIELDS = ("id", "page_id", "position", "kicker", "headline", "subheadline", "needs_review")
+LISTING_FIELDS = ("id", "page_id", "position", "kicker", "headline", "subheadline", "needs_review", "review_reasons")
 
 
 def pages_with_titles(issue):
