@@ -326,3 +326,30 @@ def test_failed_logins_are_throttled(client, editor):
         client.post("/admin/login/", {"username": "editor1", "password": "wrong"}, REMOTE_ADDR="10.0.0.9")
     response = client.post("/admin/login/", {"username": "editor1", "password": PASSWORD}, REMOTE_ADDR="10.0.0.9")
     assert response.status_code == 429 and "登录尝试次数过多" in response.content.decode()
+
+
+@pytest.mark.parametrize("model", ["article", "author", "issue", "page", "contribution", "place"])
+def test_changelists_take_the_same_queries_for_1_or_50_rows(editor_client, imported_seeds, model, monkeypatch):
+    from django.contrib import admin
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from articles import models
+
+    model_admin = admin.site._registry[next(m for m in admin.site._registry if m._meta.model_name == model and m._meta.app_label == "articles")]
+    counts = []
+    for per_page in (1, 50):
+        monkeypatch.setattr(model_admin, "list_per_page", per_page)
+        with CaptureQueriesContext(connection) as queries:
+            assert editor_client.get(f"/admin/articles/{model}/").status_code == 200
+        counts.append(len(queries))
+    assert getattr(models, model_admin.model.__name__).objects.count() > 1
+    assert counts[0] == counts[1], counts
+
+
+def test_editors_add_people_and_sections_with_pinyin_slugs(editor_client, imported_seeds):
+    assert editor_client.post("/admin/articles/author/add/", {"name": "王小明"}).status_code == 302
+    assert editor_client.post("/admin/articles/author/add/", {"name": "汪小明"}).status_code == 302  # same pinyin
+    assert sorted(Author.objects.filter(name__in=["王小明", "汪小明"]).values_list("slug", flat=True)) == ["wang-xiao-ming", "wang-xiao-ming-2"]
+    assert editor_client.post("/admin/articles/section/add/", {"name": "文化·副刊"}).status_code == 302
+    assert editor_client.get("/admin/articles/article/add/").status_code == 403  # articles come from imports and splits

@@ -69,6 +69,9 @@ class ArticleAdmin(ValidSelectionMixin, HistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("districts")
 
+    def has_add_permission(self, request):
+        return False  # articles come from the importer, or from splitting one (which checks add_article itself)
+
     @admin.display(description="版面", ordering="page__number")
     def page_label(self, obj):
         return f"第{obj.page.number}版"

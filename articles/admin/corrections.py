@@ -45,7 +45,7 @@ def render_confirmation(modeladmin, request, queryset, template: str, title: str
 
 def split_view(modeladmin, request, pk):
     article = get_object_or_404(Article.objects.select_related("page__issue"), pk=pk)
-    if not (modeladmin.has_change_permission(request, article) and modeladmin.has_add_permission(request)):
+    if not (modeladmin.has_change_permission(request, article) and request.user.has_perm("articles.add_article")):
         raise PermissionDenied
     paragraphs = article.paragraphs
     form = SplitForm(request.POST or None, paragraphs=paragraphs)

@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 
 from articles.admin.forms import MoveDateForm
 from articles.admin.history import HistoryAdmin
+from articles.admin.people import new_slug
 from articles.editing import CorrectionError
 from articles.editing.issues import move_issue_date
 from articles.models import Article, Issue, Page, PageStaff, Section, SourceFile
@@ -127,6 +128,12 @@ class PageAdmin(HistoryAdmin):
 class SectionAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
+    readonly_fields = ["slug"]
+
+    def save_model(self, request, obj, form, change):
+        if not obj.slug:
+            obj.slug = new_slug(Section, obj.name)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(SourceFile)

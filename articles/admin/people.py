@@ -15,6 +15,7 @@ from articles.editing import CorrectionError
 from articles.editing.people import merge_authors
 from articles.models import Article, Author, Contribution
 from articles.signals import notify_articles_changed
+from articles.slugs import pinyin_slug, unique_slug
 
 
 @admin.register(Author)
@@ -26,6 +27,11 @@ class AuthorAdmin(ValidSelectionMixin, HistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(articles_n=Count("contributions", distinct=True), pages_n=Count("page_roles", distinct=True))
+
+    def save_model(self, request, obj, form, change):
+        if not obj.slug:  # a pinyin permalink; kept when the name is corrected later
+            obj.slug = new_slug(Author, obj.name)
+        super().save_model(request, obj, form, change)
 
     @admin.display(description="署名文章", ordering="articles_n")
     def article_count(self, obj):
@@ -77,6 +83,11 @@ class ContributionAdmin(ValidSelectionMixin, HistoryAdmin):
         article_id = obj.article_id
         super().delete_model(request, obj)
         mark_authors_edited(article_id)
+
+
+def new_slug(model, name: str) -> str:
+    base = pinyin_slug(name, 54)
+    return unique_slug(name, set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True)))
 
 
 def mark_authors_edited(article_id: int) -> None:
