@@ -15,6 +15,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("archive/", archive.archive_index, name="archive"),
+    path("archive/go/", archive.archive_go, name="archive_go"),
     path("archive/<yyyy:year>/", archive.archive_year, name="archive_year"),
     path("archive/<yyyy:year>/<nn:month>/", archive.archive_month, name="archive_month"),
     path("<yyyy:year>/<nn:month>/<nn:day>/", issues.issue_detail, name="issue"),

@@ -12,7 +12,7 @@ SEGMENT = st.one_of(
     st.sampled_from(["..", "%00", "%ff", "2023", "02", "30", "lukou", "zou-yi-min", "1.json", "2023-02-30.json"]),
 )
 ROUTES = [
-    "/archive/{a}/", "/archive/{a}/{b}/", "/{a}/{b}/{c}/", "/{a}/{b}/{c}/{d}/", "/{a}/{b}/{c}/{d}/{e}/",
+    "/archive/{a}/", "/archive/{a}/{b}/", "/archive/go/?date={a}", "/archive/{a}/{b}/?missing={c}", "/{a}/{b}/{c}/", "/{a}/{b}/{c}/{d}/", "/{a}/{b}/{c}/{d}/{e}/",
     "/sections/{a}/", "/districts/{a}/", "/districts/{a}/feed/", "/authors/{a}/", "/api/articles/{a}.json",
     "/api/issues/{a}.json", "/sitemap-{a}.xml", "/prefs/font-size/?size={a}&next={b}",
 ]

@@ -62,6 +62,44 @@ def test_archive_year_shows_twelve_months_from_one_query(client, imported_seeds,
     assert 'href="/archive/2022/"' in html and 'href="/archive/2025/"' in html  # neighbouring years with issues
 
 
+def test_archive_index_is_a_year_by_month_table(client, imported_seeds, django_assert_num_queries):
+    from articles.views.archive import archive_index
+    from django.test import RequestFactory
+
+    with django_assert_num_queries(1):
+        archive_index.__wrapped__(RequestFactory().get("/archive/"))  # the view itself, not the page cache
+    html = get(client, "/archive/")
+    assert 'href="/archive/2023/02/"' in html and 'aria-label="2023年2月 1期"' in html
+    assert 'href="/archive/2023/03/"' not in html  # months without an issue are not links
+    assert 'action="/archive/go/"' in html  # 按日期查找
+
+
+def test_date_jump_goes_to_the_issue_or_its_month(client, imported_seeds):
+    response = client.get("/archive/go/?date=2023-02-09")
+    assert response.status_code == 302 and response["Location"] == "/2023/02/09/"
+    response = client.get("/archive/go/?date=2023-02-10")
+    assert response.status_code == 302 and response["Location"] == "/archive/2023/02/?missing=2023-02-10"
+    html = get(client, response["Location"])
+    assert "档案里没有2023年2月10日的报纸" in html and 'href="/2023/02/09/"' in html
+    assert "档案里没有" not in get(client, "/archive/2023/02/?missing=2023-03-10")  # another month: ignored
+    assert "档案里没有" not in get(client, "/archive/2023/02/?missing=abc")
+
+
+def test_date_jump_follows_a_corrected_date(client, imported_seeds):
+    issue = Issue.objects.get(date="2023-02-09")
+    IssueDateRedirect.objects.create(old_date="2023-02-08", issue=issue)
+    response = client.get("/archive/go/?date=2023-02-08")
+    assert response.status_code == 302 and response["Location"] == "/2023/02/09/"
+
+
+@pytest.mark.parametrize("value, message", [("", "请填写日期"), ("2023-02-30", "日期格式应为"), ("abc", "日期格式应为"), ("0001-01-01", "不在档案范围内")])
+def test_date_jump_explains_a_bad_date(client, db, value, message):
+    response = client.get("/archive/go/", {"date": value})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html and 'aria-invalid="true"' in html
+
+
 def test_calendar_month_is_one_query(client, imported_seeds, django_assert_num_queries):
     from articles.calendar import month_grid
 
