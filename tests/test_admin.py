@@ -353,3 +353,10 @@ def test_editors_add_people_and_sections_with_pinyin_slugs(editor_client, import
     assert sorted(Author.objects.filter(name__in=["王小明", "汪小明"]).values_list("slug", flat=True)) == ["wang-xiao-ming", "wang-xiao-ming-2"]
     assert editor_client.post("/admin/articles/section/add/", {"name": "文化·副刊"}).status_code == 302
     assert editor_client.get("/admin/articles/article/add/").status_code == 403  # articles come from imports and splits
+
+
+def test_fix_date_form_fills_an_iso_date(editor_client, imported_seeds):
+    issue = Issue.objects.order_by("date").first()
+    html = editor_client.get(reverse("admin:articles_issue_move_date", args=[issue.pk])).content.decode()
+    # <input type=date> shows a value only in ISO form; 2023/02/09 would look empty to the editor.
+    assert f'type="date" name="new_date" value="{issue.date:%Y-%m-%d}"' in html

@@ -107,7 +107,8 @@ class SplitForm(forms.Form):
 
 
 class MoveDateForm(forms.Form):
-    new_date = forms.DateField(label="正确的出版日期", widget=forms.DateInput(attrs={"type": "date"}), error_messages={"invalid": "请输入有效日期,如 2025-02-07。"})
+    # <input type=date> only understands ISO dates; the zh-hans input format would be 2023/12/29 and show as empty.
+    new_date = forms.DateField(label="正确的出版日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), error_messages={"invalid": "请输入有效日期,如 2025-02-07。"})
     reason = ReasonField()
 
 
