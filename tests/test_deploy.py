@@ -49,3 +49,43 @@ def test_ssl_redirect_is_on_by_default_in_production_and_can_be_turned_off():
         capture_output=True, text=True,
     )
     assert off.stdout.strip() == "False ('HTTP_X_FORWARDED_PROTO', 'https')", off.stderr
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_gunicorn_logs_one_json_object_per_line_on_stdout(tmp_path):
+    import json
+    import time
+    import urllib.request
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GUNICORN_", "DATABASE_URL"))}
+    env.update({"DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "CACHE_DIR": str(tmp_path / "cache")})
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "zhuzhou_archive.wsgi:application", "--config", "zhuzhou_archive/gunicorn.conf.py",
+         "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz?probe=1", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        out, err = server.communicate(timeout=30)
+    records = [json.loads(line) for line in out.splitlines() if line.strip()]  # fails on any plain-text line
+    loggers = {r["logger"] for r in records}
+    assert {"gunicorn.error", "gunicorn.access"} <= loggers, out
+    assert any(r["message"].startswith("Booting worker") for r in records)
+    access = next(r for r in records if r["logger"] == "gunicorn.access")
+    assert access["path"] == "/healthz" and access["query"] == "probe=1" and access["status"] == 200 and access["method"] == "GET"
+    assert "Booting worker" not in err and "[INFO]" not in err, err  # nothing left in gunicorn's plain-text stderr format

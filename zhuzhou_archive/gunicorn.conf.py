@@ -11,7 +11,29 @@ graceful_timeout = 20
 keepalive = 5
 max_requests = 5000
 max_requests_jitter = 500
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # empty: no access log
-access_log_format = '{"remote": "%(h)s", "request": "%(r)s", "status": %(s)s, "bytes": "%(B)s", "ms": %(M)s}'
-errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Logs: one JSON object per line on stdout, with the app's formatter (zhuzhou_archive/logging.py),
+# so gunicorn's own messages (worker boot, timeouts, crashes) are as greppable as the app's.
+# GUNICORN_ACCESS_LOG: "-" (default) stdout, a file path, or empty for no access log.
+_access = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+accesslog = _access or None
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms'  # the message; the formatter adds the fields
+errorlog = "-"
+_stdout = {"class": "logging.StreamHandler", "formatter": "oneline", "stream": "ext://sys.stdout"}
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"oneline": {"()": "zhuzhou_archive.logging.OneLineJSONFormatter"}},
+    "handlers": {
+        "stdout": _stdout,
+        "access": _stdout if _access in ("", "-") else {"class": "logging.FileHandler", "formatter": "oneline", "filename": _access},
+    },
+    "root": {"level": "INFO", "handlers": ["stdout"]},
+    # propagate off: Django's LOGGING also puts a stdout handler on the root logger; one line per record.
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
+        # logconfig_dict turns access logging on even without accesslog: an empty setting silences it here.
+        "gunicorn.access": {"level": "INFO" if _access else "CRITICAL", "handlers": ["access"], "propagate": False},
+    },
+}
