@@ -11,19 +11,37 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_check_deploy_reports_no_warnings():
+def check_deploy(**overrides: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC"))}
     env.update({
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "archive.example.org",
+        **overrides,
     })
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
     )
+
+
+def test_check_deploy_reports_no_warnings():
+    result = check_deploy()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_behind_a_redirecting_proxy_reports_no_warnings():
+    # The README's proxy setup: TLS and the HTTP->HTTPS redirect happen at the proxy.
+    result = check_deploy(SECURE_SSL_REDIRECT="0", SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout and "W008" not in result.stdout + result.stderr
+
+
+def test_check_deploy_still_warns_about_other_weakened_settings():
+    # Silencing W008 is only for the redirect: turning HSTS off must still be reported.
+    result = check_deploy(SECURE_SSL_REDIRECT="0", SECURE_HSTS_SECONDS="0")
+    assert result.returncode != 0 and "security.W004" in result.stdout + result.stderr
 
 
 @pytest.mark.django_db

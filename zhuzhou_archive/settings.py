@@ -188,6 +188,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 # --- Security -------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+if os.environ.get("SECURE_SSL_REDIRECT") is not None and not SECURE_SSL_REDIRECT:
+    # The operator turned the redirect off on purpose: TLS ends at a proxy that redirects HTTP
+    # itself (the documented setup). security.W008 would then warn about a deliberate choice.
+    SILENCED_SYSTEM_CHECKS = ["security.W008"]
 _proxy_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "")
 if _proxy_header:
     SECURE_PROXY_SSL_HEADER = (_proxy_header, "https")
