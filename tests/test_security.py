@@ -184,3 +184,59 @@ def test_anonymous_cannot_reach_any_admin_model(client, hostile_archive):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
     assert client.post(f"/admin/articles/article/{hostile_archive.pk}/change/", {"headline": "x"}).status_code == 302
+
+
+PROXY = "10.0.0.2"  # the reverse proxy: every request arrives from it
+
+
+@pytest.fixture
+def behind_one_proxy(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    # A private cache: the rate-limit counts must not meet other test runs' in the shared file cache.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "client-ip-tests"}}
+    return settings
+
+
+def via_proxy(client_address: str, forged: str = "") -> dict:
+    """What the app sees: the proxy appended the real client to whatever the client sent."""
+    return {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": f"{forged}, {client_address}" if forged else client_address}
+
+
+def test_client_ip_trusts_only_what_the_proxies_appended(rf, settings):
+    from articles.search.ratelimit import client_ip
+
+    forged = {"REMOTE_ADDR": "203.0.113.5", "HTTP_X_FORWARDED_FOR": "1.1.1.1, 198.51.100.7"}
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(rf.get("/", **forged)) == "203.0.113.5"  # no proxy configured: the header is ignored
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(rf.get("/", **forged)) == "198.51.100.7"  # the right-most entry, never the forgeable left-most
+    settings.TRUSTED_PROXY_COUNT = 2
+    assert client_ip(rf.get("/", **forged)) == "1.1.1.1"
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7")) == "10.0.0.2"  # too few hops
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.1.1.1, not-an-ip")) == "10.0.0.2"
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="2001:db8::1")) == "2001:db8::1"
+
+
+def test_forged_forwarded_for_cannot_evade_the_search_limit(client, behind_one_proxy):
+    behind_one_proxy.SEARCH_RATE_LIMIT = "3/d"  # a day's window: the test never straddles a reset
+    attacker = [client.get("/api/search", {"q": "株洲"}, **via_proxy("203.0.113.66", forged=f"198.51.100.{i}")).status_code for i in range(6)]
+    assert attacker == [200, 200, 200, 429, 429, 429]
+    assert client.get("/api/search", {"q": "株洲"}, **via_proxy("203.0.113.7")).status_code == 200  # another reader is not blocked
+    behind_one_proxy.TRUSTED_PROXY_COUNT = 0  # no proxy configured: the header counts for nothing
+    direct = [client.get("/api/search", {"q": "株洲"}, REMOTE_ADDR="203.0.113.99", HTTP_X_FORWARDED_FOR=f"198.51.100.{i}").status_code for i in range(4)]
+    assert direct == [200, 200, 200, 429]
+
+
+def test_forged_forwarded_for_cannot_spread_the_login_lockout(editor, behind_one_proxy):
+    attacker = Client()
+    for i in range(5):
+        attacker.post("/admin/login/", {"username": "editor1", "password": "wrong"}, **via_proxy("203.0.113.66", forged=f"198.51.100.{i}"))
+    # The attacker is locked out whatever address it claims next ...
+    response = attacker.post("/admin/login/", {"username": "editor1", "password": PASSWORD}, **via_proxy("203.0.113.66", forged="198.51.100.200"))
+    assert response.status_code == 429
+    # ... and the editor, at her own address behind the same proxy, still logs in.
+    editor_browser = Client()
+    response = editor_browser.post("/admin/login/", {"username": "editor1", "password": PASSWORD}, **via_proxy("203.0.113.7"))
+    assert response.status_code == 302
+    assert editor_browser.get("/admin/", **via_proxy("203.0.113.7")).status_code == 200

@@ -92,3 +92,14 @@ def test_security_headers_in_production(client, settings, header, db):
     response = client.get("/healthz", secure=True)
     assert response.status_code == 200
     assert header in response.headers
+
+
+def test_proxy_trust_is_a_count_and_the_old_flag_is_refused():
+    code = "import django; django.setup(); from django.conf import settings; print(settings.TRUSTED_PROXY_COUNT, settings.AXES_CLIENT_IP_CALLABLE)"
+    result = run_django({"DEBUG": "1", "TRUSTED_PROXY_COUNT": "1"}, code)
+    assert result.stdout.split() == ["1", "articles.search.ratelimit.client_ip"], result.stderr
+    result = run_django({"DEBUG": "1", "TRUSTED_PROXY_COUNT": "-1"})
+    assert result.returncode != 0 and "TRUSTED_PROXY_COUNT" in result.stderr
+    # It used to trust the forgeable left-most X-Forwarded-For address: fail loudly rather than guess.
+    result = run_django({"DEBUG": "1", "AXES_BEHIND_PROXY": "1"})
+    assert result.returncode != 0 and "TRUSTED_PROXY_COUNT=1" in result.stderr

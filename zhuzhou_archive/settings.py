@@ -159,8 +159,16 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
-if env_bool("AXES_BEHIND_PROXY", False):
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Who is the client? REMOTE_ADDR, or behind N reverse proxies the X-Forwarded-For entry the
+# outermost one appended (articles.search.ratelimit.client_ip). Login throttling and the search
+# rate limit share it, so a forged X-Forwarded-For evades neither.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 (no proxy) or the number of reverse proxies in front.")
+if "AXES_BEHIND_PROXY" in os.environ:
+    # It trusted the client-controlled left-most address (and needed django-ipware, never installed).
+    raise ImproperlyConfigured("AXES_BEHIND_PROXY is no longer supported: set TRUSTED_PROXY_COUNT=1 behind one reverse proxy.")
+AXES_CLIENT_IP_CALLABLE = "articles.search.ratelimit.client_ip"
 
 # --- I18N -----------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import ipaddress
 import re
 import time
 
@@ -24,12 +25,25 @@ def parse_rate(rate: str) -> tuple[int, int] | None:
     return int(match.group(1)), _PERIODS[match.group(2)]
 
 
-def client_ip(request) -> str:
-    if getattr(settings, "AXES_IPWARE_META_PRECEDENCE_ORDER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "unknown")
+def client_ip(request) -> str | None:
+    """The client's address, for the search limit and for django-axes (AXES_CLIENT_IP_CALLABLE).
+
+    REMOTE_ADDR, unless TRUSTED_PROXY_COUNT proxies sit in front: then the X-Forwarded-For entry the
+    outermost trusted proxy appended (the count-th from the right). Entries left of it come from the
+    client and can be forged, so the left-most one is never used.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if count <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < count:
+        return remote  # did not pass through every trusted proxy: nothing in the header is trustworthy
+    try:
+        return str(ipaddress.ip_address(forwarded[-count]))
+    except ValueError:
+        return remote
 
 
 def over_limit(request, scope: str) -> int:
@@ -39,7 +53,7 @@ def over_limit(request, scope: str) -> int:
         return 0
     limit, period = rate
     window = int(time.time() // period)
-    key = f"ratelimit:{scope}:{client_ip(request)}:{window}"
+    key = f"ratelimit:{scope}:{client_ip(request) or 'unknown'}:{window}"
     cache.add(key, 0, timeout=period + 1)
     try:
         count = cache.incr(key)
