@@ -479,3 +479,39 @@ def test_subhead_beside_a_broken_line_is_not_garbled_and_older_leads_open_articl
     assert "缓解了居民停车难题。今后还将继续推进。" in first.paragraphs[-1]
     assert (second.headline, second.byline_raw, second.review_reasons) == ("市图书馆推出夜间开放", "本报讯", [])
     assert people(first) == {("王军", "reporter")}
+
+
+# --- credit words: 文/图, 图/文, 文字, 摄影报道, 整理, 供图 ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "byline, expected",
+    [
+        ("文/图 张三", [("张三", "writer"), ("张三", "photographer")]),
+        ("图/文 李四", [("李四", "writer"), ("李四", "photographer")]),
+        ("文/张三 图/李四", [("张三", "writer"), ("李四", "photographer")]),
+        ("文字:王五 摄影:赵六", [("王五", "writer"), ("赵六", "photographer")]),
+        ("记者/张三 李四 摄影报道", [("张三", "photographer"), ("李四", "photographer")]),
+        ("张三 李四 摄影报道", [("张三", "photographer"), ("李四", "photographer")]),
+        ("株洲日报全媒体记者 张三 报道", [("张三", "reporter")]),
+        ("株洲日报社新媒体记者 刘苏宁 整理", [("刘苏宁", "compiler")]),
+        ("通讯员/王五 供图", [("王五", "photographer")]),
+    ],
+)
+def test_credit_words_give_roles_and_never_names(byline, expected):
+    found, confident = parse_byline(byline)
+    assert [(c.name, c.role) for c in found] == expected and confident
+    assert not {c.name for c in found} & {"文图", "图文", "文字", "报道", "摄影", "供图", "整理"}
+
+
+def test_feature_and_photo_story_credits_sign_their_article():
+    feature = parse_text("春节庙会人气旺\n\n文/图 张三\n\n正月初五,炎陵县城的庙会吸引了大批市民,现场热闹非凡,孩子们尤其喜欢糖画摊位。\n")
+    [article] = articles(feature)
+    assert (article.headline, article.review_reasons) == ("春节庙会人气旺", [])
+    assert people(article) == {("张三", "writer"), ("张三", "photographer")}
+    body = "正月十五晚,湘江风光带的灯会吸引了大批市民前来观赏,流光溢彩的花灯映红了江面。\n\n灯会持续到本月底。"
+    for text in (f"元宵灯会点亮湘江\n\n{body}\n\n记者/张三 李四 摄影报道\n", f"元宵灯会点亮湘江\n\n记者/张三 李四 摄影报道\n\n{body}\n"):
+        [story] = articles(parse_text(text))
+        assert (story.headline, story.review_reasons) == ("元宵灯会点亮湘江", [])
+        assert people(story) == {("张三", "photographer"), ("李四", "photographer")}
+        assert story.paragraphs == body.split("\n\n")

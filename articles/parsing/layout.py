@@ -221,6 +221,8 @@ def _anchors(units: list[Unit]) -> list[int]:
     i = 0
     while i < len(units):
         kind = units[i].kind
+        if kind == "credit" and _credit_under_title(units, i):
+            units[i].kind = kind = "byline"  # "记者/张三 摄影报道" opening a photo story
         if kind in ("lead", "name"):
             anchors.append(i)
         elif kind == "byline":
@@ -238,6 +240,13 @@ def _anchors(units: list[Unit]) -> list[int]:
             i = j
         i += 1
     return anchors
+
+
+def _credit_under_title(units: list[Unit], i: int) -> bool:
+    """A one-line credit between a title and the text signs the story, like a byline."""
+    before = units[i - 1] if i > 0 else None
+    after = units[i + 1] if i + 1 < len(units) else None
+    return before is not None and before.kind == "title" and after is not None and after.kind in ("para", "lead")
 
 
 def _photo_news_title(units: list[Unit], credit_pos: int, starts: dict[int, str]) -> int | None:

@@ -39,7 +39,7 @@ def classify(text: str) -> str:
     if bylines.BYLINE_THEN_BODY.match(text) and not text.rstrip().endswith((")", "）")):
         return "lead"
     if bylines.is_byline_line(text):
-        return "credit" if re.search(r"(摄影|摄|供图|整理)\s*$", text) and not text.rstrip().endswith("整理") else "byline"
+        return "credit" if re.search(r"(摄影|摄|供图|整理|摄影报道)\s*$", text) and not text.rstrip().endswith("整理") else "byline"
     body, credit = bylines.split_credit(text)
     if credit:
         if not body:
