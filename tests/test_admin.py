@@ -360,3 +360,14 @@ def test_fix_date_form_fills_an_iso_date(editor_client, imported_seeds):
     html = editor_client.get(reverse("admin:articles_issue_move_date", args=[issue.pk])).content.decode()
     # <input type=date> shows a value only in ISO form; 2023/02/09 would look empty to the editor.
     assert f'type="date" name="new_date" value="{issue.date:%Y-%m-%d}"' in html
+
+
+def test_renaming_an_author_reindexes_their_articles(editor_client, imported_seeds, django_capture_on_commit_callbacks):
+    author = Author.objects.get(name="刘艺锋")
+    articles = set(Contribution.objects.filter(author=author).values_list("article_id", flat=True))
+    assert articles
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(reverse("admin:articles_author_change", args=[author.pk]), {"name": "欧阳更正"})
+    assert response.status_code == 302
+    assert {h.article.pk for h in search_articles("欧阳更正").hits} == articles
+    call_command("check_integrity", stdout=io.StringIO())  # raises on stale index documents

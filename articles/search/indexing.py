@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.db.models import Prefetch
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
-from articles.models import Article, Contribution
+from articles.models import Article, Author, Contribution
 from articles.search.engines import Document, build_document, get_engine
 
 BATCH = 500
@@ -79,6 +79,25 @@ def _after_commit(ids: Callable[[], tuple[set[int], set[int]]]):
     return handler
 
 
+def _remember_author_name(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    if instance.pk and not raw and (update_fields is None or "name" in update_fields):
+        instance._name_before_save = Author.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
+
+
+def _reindex_renamed_author(sender, instance, created=False, raw=False, **kwargs) -> None:
+    """A corrected author name is in every document of their articles: re-index those after commit."""
+    before = instance.__dict__.pop("_name_before_save", None)
+    if created or raw or before is None or before == instance.name:
+        return
+    author_id = instance.pk
+
+    def reindex() -> None:
+        # Read at commit time: a merge in the same transaction may have moved contributions.
+        index_articles(Contribution.objects.filter(author_id=author_id).values_list("article_id", flat=True).distinct())
+
+    transaction.on_commit(reindex)
+
+
 def connect() -> None:
     from articles.signals import articles_changed
 
@@ -88,3 +107,6 @@ def connect() -> None:
     post_delete.connect(_after_commit(lambda a, kw: (set(), {a.pk})), sender=Article, dispatch_uid="search-article-delete", weak=False)
     for signal, name in ((post_save, "save"), (post_delete, "delete")):
         signal.connect(_after_commit(lambda row, kw: ({row.article_id}, set())), sender=Contribution, dispatch_uid=f"search-contribution-{name}", weak=False)
+    # A renamed author (an editor fixing a mangled byline name) changes the documents of all their articles.
+    pre_save.connect(_remember_author_name, sender=Author, dispatch_uid="search-author-name-before", weak=False)
+    post_save.connect(_reindex_renamed_author, sender=Author, dispatch_uid="search-author-renamed", weak=False)
