@@ -291,10 +291,9 @@ def test_interleaved_columns_are_kept_and_flagged_not_glued():
     flagged = [a for a in articles(result) if "garbled" in a.review_reasons]
     assert flagged, "the interleaved region must be flagged"
     assert any("金海" in a.paragraphs for a in flagged)
-    clean = by_headline(result, "大力推进养老服务发展 加快打造北斗产业高地")
-    assert "garbled" not in clean.review_reasons
-    assert not any(p in ("金海", "福回") for p in clean.paragraphs)
-    assert any("何寄华一行还走访了民盟株洲市委机关" in p for p in clean.paragraphs)
+    visit = by_headline(result, "大力推进养老服务发展 加快打造北斗产业高地")
+    assert not any(p in ("金海", "福回") for p in visit.paragraphs)
+    assert any("何寄华一行还走访了民盟株洲市委机关" in p for p in visit.paragraphs)
     discipline = by_headline(result, "以正风肃纪反腐新成效助力经济社会发展")
     assert "级标准" not in discipline.paragraphs and discipline.paragraphs[0].startswith("2月6日")
 
@@ -515,3 +514,56 @@ def test_feature_and_photo_story_credits_sign_their_article():
         assert (story.headline, story.review_reasons) == ("元宵灯会点亮湘江", [])
         assert people(story) == {("张三", "photographer"), ("李四", "photographer")}
         assert story.paragraphs == body.split("\n\n")
+
+
+# --- seams: where rejoining broken lines would glue unrelated text ----------------------------
+
+
+def test_text_cut_off_by_scrambled_columns_is_not_glued_to_the_next_paragraph():
+    visit = by_headline(parsed("004"), "大力推进养老服务发展 加快打造北斗产业高地")
+    assert "garbled" in visit.review_reasons  # the end of "全力构建投入机…" is lost in the scramble
+    cut = next(p for p in visit.paragraphs if p.startswith("何寄华充分肯定"))
+    assert cut.endswith("全力构建投入机")
+    assert any(p.startswith("下午,何寄华一行实地调研了") for p in visit.paragraphs)
+
+
+def test_intertitle_after_a_cut_off_paragraph_stays_an_intertitle():
+    projects = by_headline(parsed("004"), "今年重点建设项目,549个!")
+    assert "围绕13条产业链布局重大项目" in projects.paragraphs
+    assert any(p.endswith("重点项目都在50亿元以上项") for p in projects.paragraphs)
+    assert any(p.startswith("1月30日,我市举行了") for p in projects.paragraphs)
+    assert "garbled" in projects.review_reasons
+    # text that does run on past the scramble is still read on
+    assert any("流域系统治理等有利于促进产城融合" in p for p in projects.paragraphs)
+
+
+def test_column_line_out_of_place_is_kept_apart_and_flagged():
+    light = by_headline(parsed("004"), '湘江风光带河西段实施"微亮化"改造')
+    assert 'garbled' in light.review_reasons
+    assert '西桥下、滨江北路夜宵街和旧书摊进行"微' in light.paragraphs
+    assert not any("旧书摊进行\"微有关负责人" in p or "管理处西桥下" in p for p in light.paragraphs)
+
+
+def test_a_sentence_finished_after_a_line_break_is_text_not_a_caption():
+    sport = by_headline(parsed("003"), "“八一”建军节,全民健身服务中心公益主题活动来袭")
+    assert sport.paragraphs[-1].endswith("提供乒乓供120张游泳公益券供2月1日使用。(资料图)")
+    assert sport.captions == ["阳光羽毛球馆(资料图)"]
+
+
+_LONG_LINES = (
+    "株洲日报讯(全媒体记者/王军) 3月3日,宋家桥街道的老旧小区改造完成,新建停车位三百个,加装电梯十二部,改造雨污管网八千米,居民们纷纷点赞。\n\n"
+    "改造中,街道坚持问需于民、问计于民,先后召开居民议事会二十多场,收集意见建议一百余条,逐条落实到施工方案之\n\n"
+)
+
+
+def test_short_line_between_long_lines_synthetic():
+    tail = "中,让居民少跑腿、多参与,整个工程比原计划提前一个月完成,施工期间没有发生一起投诉,得到了居民的一致好评和肯定。\n\n今后街道还将继续推进老旧小区改造工作,让更多居民受益。\n"
+    stray = parse_text("老旧小区焕新颜\n\n" + _LONG_LINES + "电梯加装、管网改造和外墙\n\n" + tail)
+    [article] = articles(stray)
+    assert "garbled" in article.review_reasons and "电梯加装、管网改造和外墙" in article.paragraphs
+    intertitle = parse_text("老旧小区焕新颜\n\n" + _LONG_LINES + "居民议事 有事好商量\n\n" + tail)
+    [article] = articles(intertitle)
+    assert "garbled" in article.review_reasons and "居民议事 有事好商量" in article.paragraphs  # the designed space stays
+    joined = parse_text("老旧小区焕新颜\n\n" + _LONG_LINES + tail)
+    [article] = articles(joined)
+    assert not article.review_reasons and any("施工方案之中,让居民少跑腿" in p for p in article.paragraphs)

@@ -5,17 +5,12 @@ from __future__ import annotations
 import re
 
 from articles.parsing import bylines
-from articles.parsing.text import (
-    cjk_count,
-    column_joined,
-    ends_sentence,
-    squeeze_cjk_spaces,
-)
+from articles.parsing.garble import find_garbled, seams, strays
+from articles.parsing.text import column_joined, continues, ends_sentence, squeeze_cjk_spaces
 from articles.parsing.types import ParsedArticle
-from articles.parsing.units import Unit, is_narrow_fragment, is_place_line
+from articles.parsing.units import Unit, is_place_line
 
 _ANCHOR_KINDS = ("lead", "byline", "byline_cont", "name")
-_ENUMERATED = re.compile(r"^([一二三四五六七八九十]+|\d+)[、.．]")
 
 
 def build_article(span: list[Unit], kind: str) -> tuple[ParsedArticle, list[list[Unit]]]:
@@ -45,7 +40,7 @@ def build_article(span: list[Unit], kind: str) -> tuple[ParsedArticle, list[list
     article.kicker, article.headline, article.subheadline = assign_titles(titles + late_titles)
     garbled_regions = find_garbled(body)
     taken = {id(u) for region in garbled_regions for u in region}
-    garbled_regions += [r for r in _strays(body) if id(r[0]) not in taken]
+    garbled_regions += [r for r in strays(body) if id(r[0]) not in taken]
     clean_left = sum(u.kind == "para" and len(u.text) > 20 for u in body) - sum(
         u.kind == "para" and len(u.text) > 20 for region in garbled_regions for u in region
     )
@@ -55,7 +50,10 @@ def build_article(span: list[Unit], kind: str) -> tuple[ParsedArticle, list[list
         garbled_regions = []
     else:
         cut = {id(u) for region in garbled_regions for u in region}
-        _fill_body(article, [u for u in body if id(u) not in cut], byline_parts, rejoin=True)
+        found = seams(body, cut)
+        if found.lost_text:
+            article.review_reasons.append("garbled")
+        _fill_body(article, [u for u in body if id(u) not in cut], byline_parts, rejoin=True, no_join=found.no_join)
     for unit in displaced:  # it signs the scrambled text right below it
         following = [r for r in garbled_regions if r[0].line > unit.line]
         if following:
@@ -209,7 +207,7 @@ def _add_people(article: ParsedArticle, people) -> None:
             known.add((person.name, person.role))
 
 
-def _fill_body(article: ParsedArticle, units: list[Unit], byline_parts: list[str], rejoin: bool) -> None:
+def _fill_body(article: ParsedArticle, units: list[Unit], byline_parts: list[str], rejoin: bool, no_join: frozenset[int] | set[int] = frozenset()) -> None:
     paragraphs: list[str] = []
     credit_group: list[str] = []  # consecutive credit lines share their 摄/供图
     # A subhead's space is designed ("抓项目强产业 高质量发展加速跑") unless the text is full of column joins.
@@ -217,6 +215,8 @@ def _fill_body(article: ParsedArticle, units: list[Unit], byline_parts: list[str
     joinable = False  # may the next paragraph unit continue the last paragraph?
     for unit in units:
         text = unit.text
+        if id(unit) in no_join:
+            joinable = False  # see garble.seams: the text before does not run on into this
         if unit.kind == "noise":
             continue  # page furniture: the page keeps it in extra_lines
         if unit.kind == "pullquote":
@@ -262,59 +262,7 @@ def _take_credit_group(article: ParsedArticle, group: list[str], byline_parts: l
     group.clear()
 
 
-def continues(paragraph: str) -> bool:
-    """Was this paragraph cut mid-sentence by the layout?"""
-    if ends_sentence(paragraph):
-        return False
-    if len(paragraph) > 20:
-        return True
-    # Short pieces are usually subheads ("一、全面打赢三大攻坚战"); running text still shows its commas.
-    if _ENUMERATED.match(paragraph):
-        return False
-    return " " not in paragraph and any(mark in paragraph for mark in "、，,")
-
-
-def find_garbled(units: list[Unit]) -> list[list[Unit]]:
-    """Runs of narrow column scraps: interleaved columns that can't be read in order."""
-    flags = [u.kind in ("para", "title", "late_title") and len(squeeze_cjk_spaces(u.text)) <= 20 for u in units]
-    regions: list[list[Unit]] = []
-    i = 0
-    while i < len(units):
-        if not flags[i]:
-            i += 1
-            continue
-        j = i
-        # Extend through the run, bridging single readable lines between scraps.
-        while j + 1 < len(units) and (flags[j + 1] or (j + 2 < len(units) and flags[j + 2] and len(units[j + 1].text) <= 60)):
-            j += 1
-        run = units[i : j + 1]
-        scraps = sum(flags[i : j + 1])
-        cut = sum(is_narrow_fragment(u.text) for u in run)  # short AND cut mid-sentence
-        tiny = sum(len(u.text) <= 3 for u in run)
-        # Many scraps, mostly cut mid-sentence and packed together - a subhead or a short
-        # quote between paragraphs is not enough.
-        dense = scraps * 3 >= len(run) * 2
-        if (scraps >= 5 and cut >= 3 and cut * 2 >= scraps and dense) or (scraps >= 2 and tiny >= 2):
-            regions.append(run)
-        i = j + 1
-    return regions
-
-
 _KICKER_END = ("——", "—", "：", ":")
-
-
-def _strays(units: list[Unit]) -> list[list[Unit]]:
-    """Lone scraps of one to three characters ("级标准") that continue nothing: lost column ends."""
-    strays = []
-    for k, unit in enumerate(units):
-        text = squeeze_cjk_spaces(unit.text)
-        if unit.kind not in ("para", "title") or len(text) > 3 or ends_sentence(text) or not cjk_count(text):
-            continue
-        before = units[k - 1] if k > 0 else None
-        if before is not None and before.kind == "para" and continues(before.text):
-            continue
-        strays.append([unit])
-    return strays
 
 
 def assign_titles(lines: list[str]) -> tuple[str, str, str]:

@@ -9,13 +9,9 @@ from __future__ import annotations
 import re
 
 from articles.parsing import bylines
-from articles.parsing.assemble import (
-    build_article,
-    build_fragments,
-    continues,
-    find_garbled,
-    reassign_captions,
-)
+from articles.parsing.assemble import build_article, build_fragments, reassign_captions
+from articles.parsing.garble import find_garbled
+from articles.parsing.text import continues
 from articles.parsing.types import Contributor, ParsedPage
 from articles.parsing.units import (
     STAFF_LINE,

@@ -14,6 +14,7 @@ _SPACE_BETWEEN_CJK = re.compile(
 
 SENTENCE_END = tuple("。！？!?…；;：:") + ("”", "’", "」", "』", "）", ")", "】")
 CLAUSE_END = tuple("。！？!?…")
+_ENUMERATED = re.compile(r"^([一二三四五六七八九十]+|\d+)[、.．]")
 
 
 _JOIN_SPACE = re.compile(f"[{CJK}] +[{CJK}]")
@@ -50,3 +51,15 @@ def ends_sentence(text: str) -> bool:
 
 def non_space_chars(text: str) -> str:
     return "".join(text.split())
+
+
+def continues(paragraph: str) -> bool:
+    """Was this paragraph cut mid-sentence by the layout?"""
+    if ends_sentence(paragraph):
+        return False
+    if len(paragraph) > 20:
+        return True
+    # Short pieces are usually subheads ("一、全面打赢三大攻坚战"); running text still shows its commas.
+    if _ENUMERATED.match(paragraph):
+        return False
+    return " " not in paragraph and any(mark in paragraph for mark in "、，,")
