@@ -105,7 +105,7 @@ def output_chars(result) -> collections.Counter:
     for page in result.pages:
         parts += [page.header_raw, *page.extra_lines]
         for a in page.articles:
-            parts += [a.kicker, a.headline, a.subheadline, *a.paragraphs, *a.captions, *a.pull_quotes, a.byline_raw]
+            parts += [a.kicker, a.headline, a.subheadline, *a.paragraphs, *a.captions, *a.pull_quotes, a.byline_raw, a.stripped_marks]
     return collections.Counter("".join("".join(parts).split()))
 
 
@@ -147,7 +147,8 @@ def test_kicker_and_subheadline_are_split_from_the_headline():
     light = by_headline(parsed("004"), '湘江风光带河西段实施"微亮化"改造')
     assert light.subheadline == "预计4月完工,助力打造夜经济示范点"
     discipline = by_headline(parsed("004"), "以正风肃纪反腐新成效助力经济社会发展")
-    assert discipline.subheadline == "-市十三届纪委三次全会精神在全市党员干部中引发热烈反响"
+    assert discipline.subheadline == "市十三届纪委三次全会精神在全市党员干部中引发热烈反响"  # the printed dash is not kept
+    assert discipline.stripped_marks == "-" and "\n-市十三届" in discipline.raw_text
     assert by_headline(parsed("004"), "参保人员信息授权查询使用").subheadline == "又一国家试点工作在株启动"
     assert by_headline(parsed("003"), "“八一”建军节,全民健身服务中心公益主题活动来袭").kicker == "致敬最可爱的人!"
     assert by_headline(parsed("002"), "居然之家茶陵店开业运营").subheadline == "打造“三个高地” 彰显茶陵担当"
@@ -567,3 +568,11 @@ def test_short_line_between_long_lines_synthetic():
     joined = parse_text("老旧小区焕新颜\n\n" + _LONG_LINES + tail)
     [article] = articles(joined)
     assert not article.review_reasons and any("施工方案之中,让居民少跑腿" in p for p in article.paragraphs)
+
+
+@pytest.mark.parametrize("dash", ["-", "—", "——", "──", "— "])
+def test_a_subheadlines_leading_dash_is_printed_punctuation(dash):
+    text = f"以新成效助力经济社会发展\n\n{dash}全会精神在党员干部中引发热烈反响\n\n株洲日报全媒体记者/陈正明\n\n2月6日,全会召开,大家表示要始终牢记“两个永远在路上”,以正风肃纪反腐新成效助力经济社会高质量发展。\n"
+    [article] = articles(parse_text(text))
+    assert (article.headline, article.subheadline) == ("以新成效助力经济社会发展", "全会精神在党员干部中引发热烈反响")
+    assert article.stripped_marks == dash.strip()

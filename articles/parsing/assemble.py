@@ -38,6 +38,11 @@ def build_article(span: list[Unit], kind: str) -> tuple[ParsedArticle, list[list
         else:
             body.append(unit)
     article.kicker, article.headline, article.subheadline = assign_titles(titles + late_titles)
+    dash = _LEADING_DASH.match(article.subheadline)
+    if dash and dash.end() < len(article.subheadline):
+        # "——市十三届纪委…": the printed 破折号 introduces the subheadline, it is not part of it.
+        article.stripped_marks += dash.group(0).strip()
+        article.subheadline = article.subheadline[dash.end() :]
     garbled_regions = find_garbled(body)
     taken = {id(u) for region in garbled_regions for u in region}
     garbled_regions += [r for r in strays(body) if id(r[0]) not in taken]
@@ -263,6 +268,7 @@ def _take_credit_group(article: ParsedArticle, group: list[str], byline_parts: l
 
 
 _KICKER_END = ("——", "—", "：", ":")
+_LEADING_DASH = re.compile(r"^[-—–─━－]+\s*")
 
 
 def assign_titles(lines: list[str]) -> tuple[str, str, str]:

@@ -48,6 +48,7 @@ class ParsedArticle:
     line_end: int = 0
     raw_text: str = ""  # the source lines line_start..line_end, verbatim
     review_reasons: list[str] = field(default_factory=list)  # codes from REVIEW_REASONS
+    stripped_marks: str = ""  # printed punctuation left out of the title fields (a subheadline's leading dash)
 
     @property
     def body(self) -> str:
