@@ -1,23 +1,32 @@
 """The reader's query language, parsed into a plan the engines can run safely.
 
-    space = AND · "quoted phrase" · -exclude · a OR b
+    space or AND = AND · "quoted phrase" (also “ ” and 「 」) · -exclude or NOT x · a OR b (or, |, ｜)
 
-User text never reaches the engine: only tokens built here (CJK characters, ASCII
-letters and digits), each quoted by the backend.
+Anything else that looks like engine syntax (NEAR( ), title:, *, ^, parentheses) is dropped and
+the words are searched. User text never reaches the engine: only tokens built here (CJK
+characters, ASCII letters and digits), each quoted by the backend.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from articles.search.tokens import CJK_RUN, jieba_words, normalize, word_to_tokens
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
-_QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "＂": '"'})
+# After NFKC (which already turns ＂ － ｜ into " - |): the quotes a Chinese IME types.
+_QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "『": '"', "』": '"', "〝": '"', "〞": '"', "−": "-"})
 _PIECE = re.compile(r'(-?)"([^"]*)"|(\S+)')
 _KEEP = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffA-Za-z0-9 ]+")
+_CJK_SPACE = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])\s+(?=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
+# Engine syntax a reader may paste: FTS5/tsquery NEAR groups, column filters ({title body}: or title:).
+_NEAR = re.compile(r"\bnear\s*(?:/\s*\d+\s*)?\(|\bnear/\d+\b", re.IGNORECASE)
+_COLUMNS = re.compile(r"\{[^}]*\}\s*:|(?<![^\s\-\"(])[A-Za-z_]+\s*:(?=\s*[^\s:/])")
+_NEAR_DISTANCE = re.compile(r",\s*\d+\s*\)")
+_OR, _AND, _NOT = {"or", "|", "||"}, {"and", "&", "&&", "+"}, {"not", "!"}
 
 
 @dataclass
@@ -46,21 +55,40 @@ class QueryPlan:
         return sorted((w for w in words if w), key=len, reverse=True)
 
 
+def _prepare(raw: str) -> tuple[str, bool]:
+    """Normalise widths first (a Chinese IME types －醴陵 and “…”), then drop engine syntax."""
+    text = unicodedata.normalize("NFKC", (raw or "").replace("\x00", " ")).translate(_QUOTES)
+    stripped = _COLUMNS.sub("", text)  # "" keeps -title:x negated
+    if _NEAR.search(stripped):
+        stripped = _NEAR_DISTANCE.sub(" ", _NEAR.sub(" ", stripped))  # NEAR(a b, 5): 5 is no word
+    dropped = stripped != text
+    # | and & glued to words (株洲|醴陵) become operators of their own; brackets only group.
+    stripped = re.sub(r"(\|\|?|&&?)", r" \1 ", stripped)
+    stripped = re.sub(r"[()\[\]{}]", " ", stripped)
+    return stripped, dropped
+
+
 def parse_query(raw: str) -> QueryPlan:
     plan = QueryPlan()
-    text = (raw or "").replace("\x00", " ").translate(_QUOTES)
+    text, dropped_syntax = _prepare(raw)
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
-        plan.message = f"搜索词过长,只使用前 {MAX_QUERY_CHARS} 个字符。"
+        plan.message = f"搜索词过长，只使用前 {MAX_QUERY_CHARS} 个字符。"
     if text.count('"') % 2:
         text = text.replace('"', " ")  # unbalanced quotes: search the words instead
-    pending_or = False
+    pending_or = pending_not = False
     for match in _PIECE.finditer(text):
-        negated = match.group(1) == "-" or (match.group(3) or "").startswith("-")
-        if match.group(3) == "OR":
+        bare = (match.group(3) or "").lower()
+        if bare in _OR:
             pending_or = bool(plan.groups)
             continue
+        if bare in _AND:
+            continue  # space already means AND
+        if bare in _NOT:
+            pending_not = True
+            continue
         quoted = match.group(2) is not None
+        negated = pending_not or match.group(1) == "-" or (not quoted and bare.startswith("-"))
         body = match.group(2) if quoted else match.group(3).lstrip("-")
         term = make_term(body, phrase=quoted)
         if term is None:
@@ -71,13 +99,15 @@ def parse_query(raw: str) -> QueryPlan:
             plan.groups[-1].append(term)
         else:
             plan.groups.append([term])
-        pending_or = False
+        pending_or = pending_not = False
         if len(plan.groups) + len(plan.excluded) >= MAX_TERMS:
             plan.message = f"最多使用 {MAX_TERMS} 个搜索词。"
             break
     if plan.empty and plan.excluded:
-        plan.message = "请至少输入一个要查找的词(减号只用于排除)。"
+        plan.message = "请至少输入一个要查找的词（减号和 NOT 只用于排除）。"
         plan.excluded = []
+    elif dropped_syntax and not plan.message and not plan.empty:
+        plan.message = "已忽略 NEAR( )、字段名（如 title:）等不支持的写法，按普通词搜索。"
     return plan
 
 
@@ -86,6 +116,8 @@ def make_term(text: str, phrase: bool) -> Term | None:
     if not clean:
         return None
     if phrase:
+        # Spaces inside a Chinese phrase are not significant: "民生 实事" is 民生实事.
+        clean = _CJK_SPACE.sub("", clean)
         tokens = word_to_tokens(clean)
         return Term(text=clean.replace(" ", ""), words=[tokens], phrase=True) if tokens else None
     words = []
