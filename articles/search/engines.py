@@ -45,9 +45,15 @@ def _is_single_char(tokens: list[str]) -> bool:
 
 
 class SQLiteEngine:
-    def match_expression(self, plan: QueryPlan) -> str:
+    def match_expression(self, plan: QueryPlan, rank: bool = False) -> str:
         def word(tokens: list[str]) -> str:
             if _is_single_char(tokens):
+                if rank:
+                    # Same matches (every bigram c… is also in uni), but bm25 now sees c in the
+                    # bigrams by column; the title-only phrase is rarer, so its higher idf lifts
+                    # headline matches above a body that repeats a common character (株).
+                    c = tokens[0]
+                    return f'(uni : "{c}" OR {{title body byline}} : "{c}"* OR title : "{c}"*)'
                 return f'uni : "{tokens[0]}"'
             return '{title body byline} : "' + " ".join(tokens) + '"'
 
@@ -86,7 +92,7 @@ class SQLiteEngine:
         with connection.cursor() as cursor:
             cursor.execute(
                 self._MATCHES + f"SELECT m.id FROM m WHERE 1{extra} ORDER BY m.r, m.id DESC LIMIT %s OFFSET %s",
-                [self.match_expression(plan), *params, limit, offset],
+                [self.match_expression(plan, rank=True), *params, limit, offset],
             )
             return [row[0] for row in cursor.fetchall()]
 
@@ -112,10 +118,11 @@ class SQLiteEngine:
 
 
 class PostgresEngine:
-    def tsquery(self, plan: QueryPlan) -> str:
+    def tsquery(self, plan: QueryPlan, rank: bool = False) -> str:
         def word(tokens: list[str]) -> str:
             if _is_single_char(tokens):
-                return f"'x{tokens[0]}'"
+                # For ranking, c:* also scores the weighted bigrams (headline A … body C) holding c.
+                return f"('x{tokens[0]}' | '{tokens[0]}':*)" if rank else f"'x{tokens[0]}'"
             return "(" + " <-> ".join(f"'{t}'" for t in tokens) + ")"
 
         def term(t: Term) -> str:
@@ -125,6 +132,11 @@ class PostgresEngine:
         if plan.excluded:
             expression += " & !(" + " | ".join(term(t) for t in plan.excluded) + ")"
         return expression
+
+    def headline_tsquery(self, plan: QueryPlan) -> str | None:
+        """One-character words in a headline bigram (weight A), or None when the plan has none."""
+        chars = {w[0] for group in plan.groups for t in group for w in t.words if _is_single_char(w)}
+        return " | ".join(f"'{c}':*A" for c in sorted(chars)) or None
 
     def matching_ids(self, plan: QueryPlan) -> RawSQL:
         return RawSQL(f"SELECT article_id FROM {PG_TABLE} WHERE document @@ to_tsquery('simple', %s)", [self.tsquery(plan)])
@@ -144,12 +156,15 @@ class PostgresEngine:
 
     def ranked_ids(self, plan: QueryPlan, restrict, limit: int, offset: int) -> list[int]:
         extra, params = self._restrict(restrict)
-        query = self.tsquery(plan)
+        # Cover density adds up every body occurrence of a common character (株), so one-character
+        # words rank headline matches first explicitly; ts_rank_cd orders within each tier.
+        headline = self.headline_tsquery(plan)
+        tier, tier_params = ("(document @@ to_tsquery('simple', %s)) DESC, ", [headline]) if headline else ("", [])
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT article_id FROM {PG_TABLE} WHERE document @@ to_tsquery('simple', %s){extra} "
-                f"ORDER BY ts_rank_cd(document, to_tsquery('simple', %s), 1) DESC, article_id DESC LIMIT %s OFFSET %s",
-                [query, *params, query, limit, offset],
+                f"ORDER BY {tier}ts_rank_cd(document, to_tsquery('simple', %s), 1) DESC, article_id DESC LIMIT %s OFFSET %s",
+                [self.tsquery(plan), *params, *tier_params, self.tsquery(plan, rank=True), limit, offset],
             )
             return [row[0] for row in cursor.fetchall()]
 
