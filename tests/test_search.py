@@ -86,6 +86,85 @@ def test_malformed_queries_never_error(imported_seeds, query):
     assert Article.objects.exists()
 
 
+def ids(query, **kwargs):
+    return {hit.article.pk for hit in search_articles(query, page_size=100, **kwargs).hits}
+
+
+@pytest.mark.parametrize(
+    "variant, canonical",
+    [
+        ("株洲 AND 醴陵", "株洲 醴陵"),
+        ("株洲 and 醴陵", "株洲 醴陵"),
+        ("株洲 && 醴陵", "株洲 醴陵"),
+        ("株洲 or 醴陵", "株洲 OR 醴陵"),
+        ("株洲｜醴陵", "株洲 OR 醴陵"),  # full-width bar typed with a Chinese IME
+        ("株洲|醴陵", "株洲 OR 醴陵"),
+        ("株洲 NOT 醴陵", "株洲 -醴陵"),
+        ("株洲 not 醴陵", "株洲 -醴陵"),
+        ("株洲 －醴陵", "株洲 -醴陵"),  # full-width minus: was searched as an AND word
+        ("NEAR(株洲 醴陵)", "株洲 醴陵"),
+        ("NEAR(株洲 醴陵, 5)", "株洲 醴陵"),
+        ("title:株洲", "株洲"),
+        ("-title:醴陵 株洲", "株洲 -醴陵"),
+        ("{title body}:株洲", "株洲"),
+        ("株洲*", "株洲"),
+        ("(攸县 OR 茶陵) 项目", "攸县 OR 茶陵 项目"),
+        ("“民生实事”", '"民生实事"'),
+        ("「民生实事」", '"民生实事"'),
+        ('"民生 实事"', '"民生实事"'),  # a space inside a Chinese phrase is not significant
+    ],
+)
+def test_operators_and_full_width_forms_mean_what_the_reader_meant(imported_seeds, variant, canonical):
+    expected = ids(canonical)
+    assert expected, canonical  # the canonical form finds something, so an empty variant fails
+    assert ids(variant) == expected
+
+
+def test_operators_change_the_results(imported_seeds):
+    both, either, zhuzhou, liling = ids("株洲 醴陵"), ids("株洲 OR 醴陵"), ids("株洲"), ids("醴陵")
+    assert both == zhuzhou & liling and either == zhuzhou | liling and both != either
+    assert ids("株洲 －醴陵") == zhuzhou - liling != zhuzhou
+    assert "NEAR" in parse_query("NEAR(株洲 醴陵)").message and not parse_query("株洲 OR 醴陵").message
+
+
+@pytest.mark.parametrize(
+    "query, first",
+    [
+        ("醴", "醴陵去年社会消费品零售总额增长6.2%"),  # was ranked behind body-only mentions
+        ("林", "筑牢发展底线 铸就平安学林"),
+    ],
+)
+def test_one_character_queries_rank_headline_matches_first(imported_seeds, query, first):
+    assert headlines(query)[0] == first
+
+
+def test_one_character_query_ranks_headlines_above_body_mentions(imported_seeds):
+    # 株 is in almost every article (株洲): those with it in kicker, headline or subheadline come first.
+    hits = search_articles("株", page_size=100).hits
+    in_title = [i for i, h in enumerate(hits) if "株" in h.article.kicker + h.article.headline + h.article.subheadline]
+    assert len(in_title) >= 3 and len(hits) > len(in_title)
+    assert in_title == list(range(len(in_title)))
+
+
+def test_snippets_join_paragraphs_like_the_printed_text(imported_seeds):
+    from articles.search.snippets import join_paragraphs
+
+    assert join_paragraphs("评议会。\n\n此次评议") == "评议会。此次评议"
+    assert join_paragraphs("守护蓝天碧水\n\n生态环境持续向好") == "守护蓝天碧水 生态环境持续向好"  # an intertitle
+    assert "评议会。此次" in search_articles("芦淞").hits[0].snippet
+
+
+def test_fullwidth_filter_keeps_marks_and_escaping():
+    from articles.search.snippets import highlight
+    from articles.templatetags.reader import fullwidth
+
+    shown = fullwidth(highlight('学林:<b>"街道"</b> & 6.2%,好', ["学林"]))
+    assert shown == "<mark>学林</mark>：&lt;b&gt;“街道”&lt;/b&gt; &amp; 6.2%，好"
+    assert fullwidth(highlight('"a"好', [])) == "&quot;a&quot;好"  # an entity's ; is not punctuation
+    assert fullwidth(highlight("低保民主评议会,此次(59人)", ["评议"])) == "低保民主<mark>评议</mark>会，此次（59人）"
+    assert fullwidth('<script>"株洲"</script>') == '<script>“株洲”</script>'  # plain text: autoescape still applies
+
+
 def test_query_language_parsing():
     plan = parse_query('渌口 "民生实事" -醴陵 攸县 OR 茶陵')
     assert len(plan.groups) == 3 and len(plan.groups[2]) == 2
@@ -134,7 +213,34 @@ class TestHttp:
         assert "?q=%E8%8A%A6%E6%B7%9E&amp;district=lusong" in html or "district=lusong" in html
 
     def test_empty_query_shows_tips(self, client, db):
-        assert "搜索小贴士" in client.get("/search/").content.decode()
+        html = client.get("/search/").content.decode()
+        assert "搜索小贴士" in html
+        for syntax in ("AND", "NOT", "OR", "“民生实事”", "株洲 －醴陵", "NEAR( )"):
+            assert syntax in html
+
+    def test_display_uses_full_width_punctuation(self, client, imported_seeds):
+        html = client.get("/search/?q=重点建设项目").content.decode()
+        assert "<mark>建设项目</mark>，549个！" in html and "搜索：“重点建设项目”" in html and "排序：" in html
+        assert "(59人)" not in client.get("/search/?q=芦淞").content.decode()
+        raw = client.get("/api/search?q=重点建设项目").json()["results"]
+        assert any(r["headline"] == "今年重点建设项目,549个!" for r in raw)  # the API keeps the stored text
+        assert "去掉“年份：2021”" in client.get("/search/?q=芦淞&year=2021").content.decode()
+
+    def test_filters_fold_away_on_a_phone_but_not_the_query_box(self, client, imported_seeds):
+        html = client.get("/search/?q=芦淞").content.decode()
+        start = html.index('class="filters search-form"')
+        form = html[start:html.index("</form>", start)]
+        assert '<details class="more-filters">' in form and form.index('name="q"') < form.index("<details")
+        assert '<details class="more-filters" open>' in client.get("/search/?q=芦淞&district=lusong").content.decode()
+
+    def test_page_beyond_the_last(self, client, imported_seeds):
+        response = client.get("/api/search?q=芦淞&page_size=2&page=99999")
+        assert response.status_code == 400
+        data = response.json()
+        assert data["field"] == "page" and "1 到 2" in data["fields"]["page"][0] and data["num_pages"] == 2
+        assert client.get("/api/search?q=芦淞&page_size=2&page=2").status_code == 200
+        html = client.get("/search/?q=芦淞&page=99").content.decode()
+        assert "没有第 99 页（共 1 页）" in html and "<mark>芦淞</mark>" in html
 
     def test_zero_results_suggest_removing_a_filter(self, client, imported_seeds):
         html = client.get("/search/?q=芦淞&year=2021").content.decode()

@@ -43,13 +43,15 @@ class SearchResult:
     facets: dict[str, list[dict]] = field(default_factory=dict)
     histogram: list[tuple[str, int]] = field(default_factory=list)
     message: str = ""
+    requested_page: int = 1  # differs from page when the reader asked beyond the last page
 
 
 def search_articles(query: str, *, filters: dict | None = None, order: str = "relevance", page: int = 1,
-                    page_size: int = 20, queryset=None, with_facets: bool = True) -> SearchResult:
+                    page_size: int = 20, queryset=None, with_facets: bool = True, strict_page: bool = False) -> SearchResult:
+    """strict_page: a page beyond the last returns no hits (the API answers 400) instead of the last page."""
     plan = parse_query(query)
     page_size = max(1, min(int(page_size), MAX_PAGE_SIZE))
-    result = SearchResult(query=query, plan=plan, page_size=page_size, message=plan.message)
+    result = SearchResult(query=query, plan=plan, page_size=page_size, message=plan.message, requested_page=max(int(page), 1))
     if plan.empty:
         result.message = result.message or ("请输入搜索词。" if not (query or "").strip() else "搜索词里没有可以查找的文字。")
         return result
@@ -61,9 +63,9 @@ def search_articles(query: str, *, filters: dict | None = None, order: str = "re
     summary = _cached_summary(engine, plan, filtered, restrict, filters or {}, with_facets)
     result.count = summary["count"]
     result.num_pages = max(1, -(-result.count // page_size))
-    result.page = min(max(int(page), 1), result.num_pages)
+    result.page = min(result.requested_page, result.num_pages)
     offset = (result.page - 1) * page_size
-    if not result.count:
+    if not result.count or (strict_page and result.requested_page != result.page):
         return result
     if order in ("newest", "oldest"):
         direction = "-" if order == "newest" else ""

@@ -51,5 +51,5 @@ class SearchFilter(django_filters.FilterSet):
         for name in ("date_from", "date_to", "year", "district", "section", "author", "front"):
             value = data.get(name)
             if value not in (None, "", False):
-                active.append((name, f"{self.filters[name].label}:{'是' if value is True else value}"))
+                active.append((name, f"{self.filters[name].label}：{'是' if value is True else value}"))
         return active

@@ -8,6 +8,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 WINDOW = 130
+# A paragraph ending in Chinese punctuation runs on without a space (…评议会。此次…).
+_CJK_END = re.compile(r"[。，、；：！？”’」』）》…—]$")
 
 
 def _pattern(words: list[str]) -> re.Pattern | None:
@@ -30,9 +32,17 @@ def highlight(text: str, words: list[str]) -> SafeString:
     return mark_safe("".join(out))
 
 
+def join_paragraphs(text: str) -> str:
+    out = ""
+    for paragraph in filter(None, (p.strip() for p in (text or "").split("\n\n"))):
+        # A space only where a paragraph ends without punctuation (an intertitle, an ASCII word).
+        out += paragraph if not out or _CJK_END.search(out) else " " + paragraph
+    return out
+
+
 def snippet(text: str, words: list[str]) -> SafeString:
     """~130 characters of the original body around the first match (or its opening)."""
-    text = " ".join(text.split("\n\n"))
+    text = join_paragraphs(text)
     pattern = _pattern(words)
     match = pattern.search(text) if pattern else None
     start = max(0, match.start() - 40) if match else 0

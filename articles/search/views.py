@@ -19,7 +19,7 @@ def _too_many_html(request, wait):
 
 
 def _too_many_json(request, wait):
-    return JsonResponse({"error": f"请求过于频繁,请 {wait} 秒后再试 (rate limited)"}, status=429, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse({"error": f"请求过于频繁，请 {wait} 秒后再试（rate limited）"}, status=429, json_dumps_params={"ensure_ascii": False})
 
 
 def _page_number(raw: str | None) -> int | None:
@@ -43,7 +43,8 @@ def _run(request, filterset):
 def search_page(request):
     filterset = SearchFilter(request.GET or None, queryset=Article.objects.all())
     query = request.GET.get("q", "")
-    context = {"filter": filterset, "query": query, "orders": ORDERS, "result": None}
+    # Active filters open the collapsed filter box, so a reader sees what narrows the results.
+    context = {"filter": filterset, "query": query, "orders": ORDERS, "result": None, "active_filters": filterset.active_filters()}
     if query.strip():
         order, dates = _run(request, filterset)
         page = _page_number(request.GET.get("page")) or 1
@@ -55,7 +56,6 @@ def search_page(request):
             order=order,
             chart=bar_chart(result.histogram, height=110),
             base_query=params.urlencode(),
-            active_filters=filterset.active_filters(),
             facet_links=_facet_links(request, result),
         )
     return render(request, "search/search.html", context)
@@ -97,9 +97,13 @@ def search_api(request):
         errors["q"] = ["缺少搜索词 q"]
     if errors:
         first = next(iter(errors))
-        return JsonResponse({"error": "参数无效 (invalid parameters)", "field": first, "fields": errors}, status=400, json_dumps_params={"ensure_ascii": False})
+        return JsonResponse({"error": "参数无效（invalid parameters）", "field": first, "fields": errors}, status=400, json_dumps_params={"ensure_ascii": False})
     order, dates = _run(request, filterset)
-    result = search_articles(request.GET["q"], queryset=filterset.qs, filters=dates, order=order, page=page, page_size=page_size)
+    result = search_articles(request.GET["q"], queryset=filterset.qs, filters=dates, order=order, page=page, page_size=page_size, strict_page=True)
+    if result.requested_page > result.num_pages:
+        pages = f"page 应在 1 到 {result.num_pages} 之间"
+        return JsonResponse({"error": f"页码超出范围（page out of range）：共 {result.num_pages} 页", "field": "page", "fields": {"page": [pages]},
+                             "num_pages": result.num_pages, "count": result.count}, status=400, json_dumps_params={"ensure_ascii": False})
     return JsonResponse({
         "count": result.count,
         "page": result.page,

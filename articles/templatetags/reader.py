@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeData, mark_safe
 
 register = template.Library()
 
@@ -23,10 +26,38 @@ _HAS_CJK = re.compile(rf"[{_CJK}]")
 
 @register.filter
 def fullwidth(text: str) -> str:
-    """Display ASCII ,:;!?() and "quotes" around Chinese text in their full-width forms."""
+    """Display ASCII ,:;!?() and "quotes" around Chinese text in their full-width forms.
+
+    Safe HTML (a search snippet with <mark>) keeps its tags: the text between them is converted
+    as one string, so 学<mark>林</mark>: still sees the 林 before the colon, then re-escaped.
+    """
     if not text:
         return ""
-    text = _QUOTED.sub(lambda m: f"“{m.group(1)}”" if _HAS_CJK.search(m.group(1)) else m.group(0), str(text))
+    if isinstance(text, SafeData):
+        return _fullwidth_html(str(text))
+    return _fullwidth_text(str(text))
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def _fullwidth_html(markup: str) -> str:
+    parts = _TAG.split(markup)  # even indexes: escaped text, odd indexes: tags
+    texts = [html.unescape(part) for part in parts[::2]]
+    converted = _fullwidth_text("".join(texts))  # every replacement is one character for one
+    out, at = [], 0
+    for i, part in enumerate(parts):
+        if i % 2:
+            out.append(part)
+        else:
+            length = len(texts[i // 2])
+            out.append(escape(converted[at : at + length]))
+            at += length
+    return mark_safe("".join(out))
+
+
+def _fullwidth_text(text: str) -> str:
+    text = _QUOTED.sub(lambda m: f"“{m.group(1)}”" if _HAS_CJK.search(m.group(1)) else m.group(0), text)
     text = _OPEN_PAREN.sub("（", text)
     text = _CLOSE_PAREN.sub("）", text)
     return _NEXT_TO_CJK.sub(lambda m: _FULLWIDTH[m.group(1) or m.group(2)], text)
