@@ -576,3 +576,16 @@ def test_a_subheadlines_leading_dash_is_printed_punctuation(dash):
     [article] = articles(parse_text(text))
     assert (article.headline, article.subheadline) == ("以新成效助力经济社会发展", "全会精神在党员干部中引发热烈反响")
     assert article.stripped_marks == dash.strip()
+
+
+def test_a_masthead_that_disagrees_with_itself_is_flagged_for_review():
+    wrong_weekday = read_masthead([(1, "2023年2月"), (2, "日 星期五 癸卯年正月十九 第23211期 今日8版")])
+    assert wrong_weekday.review_reasons == ["masthead_conflict"]
+    assert read_masthead([(1, "2023年2月9日 星期四 癸卯年正月十九 第23211期 今日8版")]).review_reasons == []
+    wrong_lunar = read_masthead([(1, "2023年2月9日 星期四 癸卯年正月二十 第23211期 今日8版")])
+    assert wrong_lunar.review_reasons == ["masthead_conflict"]
+    assert parsed("004").issue_date.review_reasons == []
+    assert not any("masthead_conflict" in a.review_reasons for p in PREFIXES for a in articles(parsed(p)))
+    misprinted = parse_text(seed_bytes("004").decode("utf-8").replace("星期四", "星期五", 1))
+    assert misprinted.issue_date.date == dt.date(2023, 2, 9) and not misprinted.issue_date.inferred
+    assert all("masthead_conflict" in a.review_reasons for a in articles(misprinted))

@@ -35,4 +35,7 @@ def parse_text(text: str) -> ParsedFile:
     if issue_date is None:
         issue_date = infer_date([(i + 1, line) for i, line in enumerate(lines)])
         warnings.append("no masthead: issue date inferred from the text")
+    for page in pages:  # the issue's date is every article's date: each carries its doubts
+        for article in page.articles:
+            article.review_reasons += [r for r in issue_date.review_reasons if r not in article.review_reasons]
     return ParsedFile(encoding="utf-8", text=text, pages=pages, issue_date=issue_date, warnings=warnings)

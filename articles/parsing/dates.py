@@ -56,6 +56,8 @@ def read_masthead(lines: list[tuple[int, str]]) -> IssueDate | None:
         else:
             notes.append(f"{label} 与其余报头信息不一致")
     consistent = all(any(d in days for d in candidates) for _, days in checks)
+    # An editor must see the disagreement: a misprint or an OCR error, either way the date is unsure.
+    reasons = [] if consistent else ["masthead_conflict"]
     number_value = int(number.group(1)) if number else None
     pages_value = int(pages.group(1)) if pages else None
     if len(candidates) != 1:
@@ -68,6 +70,7 @@ def read_masthead(lines: list[tuple[int, str]]) -> IssueDate | None:
             issue_number=number_value,
             page_count=pages_value,
             notes=notes,
+            review_reasons=reasons,
         )
     if consistent and len(checks) >= 2:
         confidence = 1.0
@@ -82,6 +85,7 @@ def read_masthead(lines: list[tuple[int, str]]) -> IssueDate | None:
         issue_number=number_value,
         page_count=pages_value,
         notes=notes,
+        review_reasons=reasons,
     )
 
 

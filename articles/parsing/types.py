@@ -24,6 +24,7 @@ REVIEW_REASONS = (
     "uncertain_byline",  # byline could not be parsed with confidence
     "inferred_date",  # the issue date was inferred, not printed
     "uncertain_district",  # no district could be chosen with confidence
+    "masthead_conflict",  # the masthead's date, weekday and lunar date disagree
 )
 
 
@@ -84,6 +85,7 @@ class IssueDate:
     issue_number: int | None = None  # 第N期
     page_count: int | None = None  # 今日N版
     notes: list[str] = field(default_factory=list)  # e.g. masthead consistency checks
+    review_reasons: list[str] = field(default_factory=list)  # codes from REVIEW_REASONS for the whole issue
 
 
 @dataclass
