@@ -589,3 +589,13 @@ def test_a_masthead_that_disagrees_with_itself_is_flagged_for_review():
     misprinted = parse_text(seed_bytes("004").decode("utf-8").replace("星期四", "星期五", 1))
     assert misprinted.issue_date.date == dt.date(2023, 2, 9) and not misprinted.issue_date.inferred
     assert all("masthead_conflict" in a.review_reasons for a in articles(misprinted))
+
+
+def test_gazetteer_knows_the_local_places_the_seeds_name():
+    gazetteer = Gazetteer.load_default()
+    terms = gazetteer.term_to_district
+    expected = {"清水塘": "石峰区", "清水塘广场": "石峰区", "曲尺村": "芦淞区", "石子头社区": "荷塘区", "菜花村": "攸县",
+                "酒仙湖": "渌口区", "滨江商业休闲广场": "天元区", "株洲北斗产业园": "株洲经开区"}
+    assert {name: terms.get(name) for name in expected} == expected
+    medicine = tag_districts(by_headline(parsed("001"), "让中医药文化走进千家万户"), gazetteer)
+    assert [t.district for t in medicine] == ["石峰区"] and "清水塘广场" in medicine[0].evidence
