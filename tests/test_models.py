@@ -91,3 +91,26 @@ def test_article_display_title_and_paragraphs():
     article = ArticleFactory(headline="", kicker="引题", body="甲。\n\n乙。\n\n")
     assert article.display_title == "引题"
     assert article.paragraphs == ["甲。", "乙。"]
+
+
+def test_article_position_is_unique_within_a_page_only():
+    """Permalinks /yyyy/mm/dd/page/position/ name exactly one article."""
+    first = ArticleFactory(position=1)
+    ArticleFactory(page=PageFactory(issue=first.page.issue, number=first.page.number + 1), position=1)
+    assert_integrity_error(lambda: ArticleFactory(page=first.page, position=1))
+
+
+def test_text_hash_backfill_matches_the_importers_hash():
+    import importlib
+
+    from django.apps import apps
+
+    from articles.importing.prepare import text_digest
+    from articles.models import SourceFile
+
+    migration = importlib.import_module("articles.migrations.0007_sourcefile_text_sha256")
+    SourceFile.objects.create(path="old.txt", sha256="x", text="株洲日报\n第二行")
+    SourceFile.objects.create(path="failed.txt", sha256="y")
+    migration.backfill(apps, None)
+    assert dict(SourceFile.objects.values_list("path", "text_sha256")) == {"old.txt": text_digest("株洲日报\n第二行"), "failed.txt": ""}
+

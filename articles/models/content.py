@@ -63,8 +63,11 @@ class Article(models.Model):
         verbose_name = "文章"
         verbose_name_plural = "文章"
         ordering = ["-published_on", "page__number", "position"]
+        constraints = [
+            # The permalink /yyyy/mm/dd/page/position/ names exactly one article.
+            models.UniqueConstraint(fields=["page", "position"], name="article_position_unique_in_page"),
+        ]
         indexes = [
-            models.Index(fields=["page", "position"], name="article_page_position"),
             models.Index(fields=["-published_on", "id"], name="article_newest"),
             models.Index(fields=["source_file", "source_index"], name="article_source"),
         ]

@@ -82,6 +82,9 @@ class Page(models.Model):
     source_line_start = models.PositiveIntegerField(default=0)
     source_line_end = models.PositiveIntegerField(default=0)
     source_index = models.PositiveSmallIntegerField(default=0, help_text="该页在源文件中的顺序")
+    # Per file, not per issue: a masthead file confirms the issue's date, not that a page
+    # from a file without one belongs to it. Its number is provisional too (a front page takes 1).
+    date_inferred = models.BooleanField("日期为推断", default=False, help_text="该版来自没有可靠报头的文件,所属日期由正文推断")
     extra_lines = models.JSONField("版面杂项", default=list, blank=True)
     edited_fields = models.JSONField(default=list, blank=True, help_text="编辑改过的字段:重新导入时保留")
     staff = models.ManyToManyField("articles.Author", through="PageStaff", related_name="staffed_pages")

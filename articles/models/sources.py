@@ -8,6 +8,8 @@ class SourceFile(models.Model):
 
     path = models.CharField("路径", max_length=500, unique=True)
     sha256 = models.CharField(max_length=64, db_index=True)
+    # The same text in another encoding (GB18030, BOM, CRLF) is the same file: compared on this.
+    text_sha256 = models.CharField("文本摘要", max_length=64, blank=True, db_index=True, help_text="解码、去BOM、换行统一后的 sha256")
     size = models.PositiveBigIntegerField("字节数", default=0)
     encoding = models.CharField("编码", max_length=20, blank=True)
     status = models.CharField("状态", max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING)
