@@ -50,7 +50,9 @@ def test_bad_file_is_reported_and_good_file_imported(good, name, data, message):
     assert code == 1
     assert name in err and message.lower() in err.lower()
     assert "imported" in out and Article.objects.exists()
-    assert not SourceFile.objects.filter(path__endswith=name).exists()
+    failed = SourceFile.objects.get(path__endswith=name)
+    assert failed.status == "failed" and message.lower() in failed.error_message.lower()
+    assert not failed.articles.exists() and not failed.pages.exists()
 
 
 def test_seed_files_cut_mid_character_are_refused_whole(good, seed_dir):
@@ -74,7 +76,8 @@ def test_seed_files_cut_mid_character_are_refused_whole(good, seed_dir):
     assert len(lines) == 3, err
     for name, encoding in (("cut-utf8.txt", "utf-8"), ("cut-bom.txt", "utf-8-sig"), ("cut-gb18030.txt", "gb18030")):
         assert f"truncated {encoding} at byte" in next(line for line in lines if name in line).lower()
-    assert (SourceFile.objects.count(), Page.objects.count(), Article.objects.count()) == before
+    assert (Page.objects.count(), Article.objects.count()) == before[1:]
+    assert SourceFile.objects.count() == before[0] + 3 and SourceFile.objects.filter(status="failed").count() == 3
 
 
 def test_nul_byte_deep_in_a_text_file_is_refused_on_every_database(good, seed_dir):
@@ -84,7 +87,7 @@ def test_nul_byte_deep_in_a_text_file_is_refused_on_every_database(good, seed_di
     code, out, err = run_import(good)
     assert code == 1
     assert "late-nul.txt" in err and "NUL byte at offset" in err and "database error" not in err
-    assert not SourceFile.objects.filter(path__endswith="late-nul.txt").exists()
+    assert SourceFile.objects.get(path__endswith="late-nul.txt").status == "failed"
     assert SourceFile.objects.filter(path__endswith="good.txt").exists()
 
 

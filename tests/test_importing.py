@@ -24,6 +24,14 @@ from articles.models import (
 pytestmark = pytest.mark.django_db
 
 
+def assert_recorded_as_failed(name, message):
+    """A failed file leaves one FAILED row with its message, and no content pointing at it."""
+    source = SourceFile.objects.get(path__endswith=name)
+    assert source.status == "failed" and message in source.error_message and "\n" not in source.error_message
+    assert not source.pages.exists() and not source.articles.exists()
+    return source
+
+
 def counts():
     return {model.__name__: model.objects.count() for model in (SourceFile, Issue, Page, Article, Author, Contribution, ArticleDistrict, PageStaff)}
 
@@ -167,7 +175,7 @@ def test_bad_files_fail_cleanly_and_good_files_still_import(db, seed_dir, tmp_pa
     failed = report.failed
     assert len(failed) == 1 and message in failed[0].message and failed[0].path.endswith(name)
     assert report.count("imported") == 1
-    assert not SourceFile.objects.filter(path__endswith=name).exists()
+    assert_recorded_as_failed(name, message)
 
 
 def test_gb18030_and_bom_crlf_files_import(db, seed_dir, tmp_path):
@@ -200,7 +208,7 @@ def test_failure_mid_file_leaves_nothing_half_written(db, seed_dir, monkeypatch,
     report = import_paths([str(tmp_path / "a.txt"), str(tmp_path / "b.txt")])
     assert [f.status for f in report.files] == ["failed", "imported"]
     assert "simulated failure" in report.files[0].message
-    assert not SourceFile.objects.filter(path__endswith="a.txt").exists()
+    assert_recorded_as_failed("a.txt", "simulated failure")
     assert not Page.objects.filter(source_file__path__endswith="a.txt").exists()
     assert counts()["Article"] == before["Article"] + report.files[1].articles
     # b.txt names the same page staff as a.txt: they exist for real, once.
@@ -314,3 +322,206 @@ def test_a_broken_worker_pool_falls_back_to_parsing_in_process(db, seed_dir, mon
     monkeypatch.setattr(prepare, "ProcessPoolExecutor", BrokenPool)
     report = import_paths([str(seed_dir)], workers=1)
     assert [f.status for f in report.files] == ["imported"] * 5
+
+
+# --- failed files are recorded -------------------------------------------------------------
+
+
+def test_a_failed_file_is_recorded_and_a_later_good_import_clears_it(db, seed_dir, tmp_path):
+    page = tmp_path / "page.txt"
+    good = next(seed_dir.glob("002_*.txt")).read_bytes()
+    page.write_bytes(good[: len(good) // 2 + 1])  # cut mid-character
+    assert import_paths([str(page)]).count("failed") == 1
+    source = assert_recorded_as_failed("page.txt", "truncated")
+    assert source.imported_at is None and source.size == len(good) // 2 + 1
+    page.write_bytes(good)
+    assert import_paths([str(page)]).count("imported") == 1
+    source.refresh_from_db()
+    assert (source.status, source.error_message) == ("imported", "") and source.articles.exists()
+
+
+def test_a_file_that_breaks_after_a_good_import_keeps_its_articles_and_says_why(db, seed_dir, tmp_path):
+    page = tmp_path / "page.txt"
+    good = next(seed_dir.glob("002_*.txt")).read_bytes()
+    page.write_bytes(good)
+    import_paths([str(page)])
+    before = counts()
+    imported = SourceFile.objects.get()
+    page.write_bytes(b"")
+    report = import_paths([str(page)])
+    assert report.count("failed") == 1 and counts() == before
+    source = SourceFile.objects.get()
+    assert (source.status, source.sha256, source.text) == ("failed", imported.sha256, imported.text)  # lines still resolve
+    assert "empty" in source.error_message
+    (tmp_path / "twin.txt").write_bytes(good)  # what the broken file still holds is not imported twice
+    assert import_paths([str(tmp_path / "twin.txt")]).count("duplicate") == 1
+    page.write_bytes(good)
+    assert import_paths([str(page)]).count("imported") == 1
+    assert SourceFile.objects.get(path=imported.path).status == "imported" and counts()["Article"] == before["Article"]
+
+
+def test_a_database_error_is_recorded_after_the_rollback(db, seed_dir, tmp_path, monkeypatch):
+    shutil.copy(next(seed_dir.glob("001_*.txt")), tmp_path / "a.txt")
+
+    def broken(*args, **kwargs):
+        raise IntegrityError("simulated\nmulti-line failure")
+
+    monkeypatch.setattr(writer, "create_articles", broken)
+    report = import_paths([str(tmp_path)])
+    assert report.files[0].message == "写入数据库失败 (database error): simulated multi-line failure"
+    assert_recorded_as_failed("a.txt", "simulated multi-line failure")
+    assert (Issue.objects.count(), Page.objects.count(), Article.objects.count()) == (0, 0, 0)
+
+
+def test_dry_run_records_no_failures_or_duplicates(db, seed_dir, tmp_path):
+    shutil.copy(next(seed_dir.glob("000_*.txt")), tmp_path / "a.txt")
+    shutil.copy(next(seed_dir.glob("000_*.txt")), tmp_path / "b.txt")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    report = import_paths([str(tmp_path)], dry_run=True)
+    assert [f.status for f in report.files] == ["parsed", "duplicate", "failed"]
+    assert (SourceFile.objects.count(), Issue.objects.count()) == (0, 0)
+
+
+# --- (page, position) is unique: re-imports step around an editor's split -------------------
+
+
+def test_reimport_after_an_editors_split_keeps_the_split_parts_permalink(db, seed_dir, tmp_path, settings):
+    from articles.editing.articles import split_article
+
+    settings.BASE_DIR = tmp_path
+    text = next(seed_dir.glob("000_*.txt")).read_text(encoding="utf-8")
+    copy = tmp_path / "000.txt"
+    copy.write_text(text, encoding="utf-8")
+    import_paths([str(copy)])
+    article = Article.objects.get(headline="炎陵“春风”送岗 职等你来")
+    second = split_article(article, 2, headline="招聘会分两种形式")
+    page = article.page
+    before = dict(page.articles.values_list("pk", "position"))
+    copy.write_text(text.replace("工作人员耐心指导", "工作人员细心指导"), encoding="utf-8")
+    assert import_paths([str(copy)]).count("imported") == 1
+    assert dict(page.articles.values_list("pk", "position")) == before  # nobody moved, nobody collided
+    # A new article above pushes the file's articles down, past the split part that stays put.
+    copy.write_text(text.replace("炎陵“春风”送岗", "新增短讯\n\n本报讯 新增一条消息。\n\n炎陵“春风”送岗", 1), encoding="utf-8")
+    assert import_paths([str(copy)]).count("imported") == 1
+    positions = list(page.articles.order_by("position").values_list("position", flat=True))
+    assert len(positions) == len(set(positions)) == len(before) + 1
+    assert Article.objects.get(pk=second.pk).position == before[second.pk]
+
+
+# --- the same text in another encoding is a duplicate ----------------------------------------
+
+
+def test_the_same_text_in_another_encoding_is_a_duplicate(imported_seeds, seed_dir, tmp_path):
+    text = next(seed_dir.glob("001_*.txt")).read_text(encoding="utf-8")
+    (tmp_path / "gb-crlf.txt").write_bytes(text.replace("\n", "\r\n").encode("gb18030"))
+    (tmp_path / "bom.txt").write_bytes(b"\xef\xbb\xbf" + text.encode())
+    before = counts()["Article"]
+    report = import_paths([str(tmp_path)])
+    assert [f.status for f in report.files] == ["duplicate", "duplicate"]
+    assert all("001_" in f.message and "编码" in f.message for f in report.files)
+    assert Article.objects.count() == before
+    assert set(SourceFile.objects.filter(status="duplicate").values_list("encoding", "text_sha256")) == {
+        ("", SourceFile.objects.get(path__endswith=next(seed_dir.glob("001_*.txt")).name).text_sha256)
+    }
+
+
+def test_encoding_twins_in_one_run_import_once(db, seed_dir, tmp_path):
+    text = next(seed_dir.glob("003_*.txt")).read_text(encoding="utf-8")
+    (tmp_path / "a.txt").write_bytes(text.replace("\n", "\r\n").encode("gb18030"))
+    (tmp_path / "b.txt").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    (tmp_path / "c.txt").write_text(text, encoding="utf-8")
+    report = import_paths([str(tmp_path)])
+    assert [f.status for f in report.files] == ["imported", "duplicate", "duplicate"]
+    assert set(Article.objects.values_list("source_file__path", flat=True)) == {str((tmp_path / "a.txt").resolve())}
+    again = import_paths([str(tmp_path)])
+    assert [f.status for f in again.files] == ["unchanged", "duplicate", "duplicate"]
+
+
+# --- a masthead read after an inferred file of the same day ----------------------------------
+
+
+def _same_day_files(seed_dir, tmp_path):
+    inferred = tmp_path / "20230209_000.txt"  # no masthead: the date comes from the file name
+    shutil.copy(next(seed_dir.glob("000_*.txt")), inferred)
+    front = tmp_path / "front.txt"
+    shutil.copy(next(seed_dir.glob("004_*.txt")), front)
+    return inferred, front
+
+
+def _day_state():
+    issue = Issue.objects.get(date=dt.date(2023, 2, 9))
+    pages = [(p.source_file.path.rsplit("/", 1)[-1], p.source_index, p.number, p.date_inferred) for p in issue.pages.order_by("number")]
+    reasons = {
+        path.rsplit("/", 1)[-1]: all("inferred_date" in r for r in rows)
+        for path in {p[0] for p in issue.pages.values_list("source_file__path")}
+        for rows in [list(Article.objects.filter(source_file__path=path).values_list("review_reasons", flat=True))]
+    }
+    return issue, pages, reasons
+
+
+@pytest.mark.parametrize("order", ["inferred first", "masthead first"])
+def test_a_masthead_front_page_is_page_one_whatever_the_import_order(db, seed_dir, tmp_path, order):
+    inferred, front = _same_day_files(seed_dir, tmp_path)
+    for path in ([inferred, front] if order == "inferred first" else [front, inferred]):
+        assert import_paths([str(path)]).count("imported") == 1
+    issue, pages, reasons = _day_state()
+    assert pages == [("front.txt", 0, 1, False), ("20230209_000.txt", 0, 2, True), ("20230209_000.txt", 1, 3, True)]
+    # The masthead confirms the day; the other file's placement on it is still a guess, and says so.
+    assert (issue.number, issue.date_inferred) == (23211, False)
+    assert reasons == {"front.txt": False, "20230209_000.txt": True}
+    kinds = {(e["source"].rsplit("/", 1)[-1], e["kind"]) for e in issue.date_evidence}
+    assert {("front.txt", "masthead"), ("20230209_000.txt", "inferred")} <= kinds
+    assert issue.date_evidence[0]["kind"] == "masthead"
+
+
+def test_moved_pages_keep_their_numbers_on_reimport(db, seed_dir, tmp_path):
+    inferred, front = _same_day_files(seed_dir, tmp_path)
+    import_paths([str(inferred)])
+    import_paths([str(front)])
+    _, pages, _ = _day_state()
+    evidence = Issue.objects.get().date_evidence
+    inferred.write_text(inferred.read_text(encoding="utf-8").replace("工作人员耐心指导", "工作人员细心指导"), encoding="utf-8")
+    assert import_paths([str(tmp_path)]).count("imported") == 1
+    assert _day_state()[1] == pages
+    assert Issue.objects.get().date_evidence == evidence  # the file's entries replaced, not piled up
+    assert len({url for url in (a.get_absolute_url() for a in Article.objects.all())}) == Article.objects.count()
+
+
+# --- masthead notes reach the issue -----------------------------------------------------------
+
+
+def test_masthead_notes_are_kept_on_the_issue(imported_seeds):
+    issue = Issue.objects.get(date=dt.date(2023, 2, 9))
+    notes = [e["text"] for e in issue.date_evidence if e["kind"] == "note"]
+    assert "报头各项一致:2023-02-09" in notes and not issue.date_inferred
+
+
+def test_a_masthead_that_disagrees_with_itself_needs_review(db, seed_dir, tmp_path):
+    front = tmp_path / "front.txt"
+    front.write_text(next(seed_dir.glob("004_*.txt")).read_text(encoding="utf-8").replace("星期四", "星期五"), encoding="utf-8")
+    import_paths([str(front)])
+    issue = Issue.objects.get()
+    assert (issue.date, issue.number, issue.date_inferred) == (dt.date(2023, 2, 9), 23211, True)
+    assert issue.date_evidence[0] == {"text": "星期五 与其余报头信息不一致", "line": 0, "resolved": None, "source": issue.date_evidence[0]["source"], "kind": "problem"}
+    assert issue.pages.get().number == 1 and issue.pages.get().date_inferred
+    assert all("inferred_date" in a.review_reasons and a.needs_review for a in Article.objects.all())
+
+
+def test_failed_rows_show_in_the_admin_and_do_not_reach_the_export(db, seed_dir, tmp_path, admin_client):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    shutil.copy(next(seed_dir.glob("000_*.txt")), tmp_path / "good.txt")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    import_paths([str(tmp_path)])
+    failed = SourceFile.objects.get(status="failed")
+    listing = admin_client.get("/admin/articles/sourcefile/?status__exact=failed")
+    assert listing.status_code == 200 and "empty.txt" in listing.content.decode()
+    detail = admin_client.get(f"/admin/articles/sourcefile/{failed.pk}/change/")
+    assert detail.status_code == 200 and "empty file" in detail.content.decode()
+    out = io.StringIO()
+    call_command("export_articles", stdout=out)
+    sources = {json.loads(line)["source_file"] for line in out.getvalue().splitlines()}
+    assert sources == {SourceFile.objects.get(status="imported").path}

@@ -1,65 +1,160 @@
-"""Which Issue a parsed file belongs to, and which page numbers it may use."""
+"""Which Issue a parsed file belongs to, and which page numbers it may use.
+
+Several files can share an issue: pages of one day's paper, or files whose inferred dates
+agree. What each file says about the date is kept apart: its evidence and notes are tagged
+with its path in Issue.date_evidence, and its pages carry its own date_inferred flag, so a
+masthead read later confirms the issue's date without pretending to confirm the other files.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from articles.models import Issue, IssueDateRedirect
-from articles.parsing.types import ParsedFile
+from django.db.models import F
+
+from articles.models import Issue, IssueDateRedirect, Page
+from articles.parsing.types import IssueDate, ParsedFile
 
 UNDATED = dt.date(1900, 1, 1)  # files with no date clue at all wait here for an editor
+PARK = 10_000  # page numbers far above any real one, free for a moment's parking
+EVIDENCE_PER_FILE = 12
+EVIDENCE_LIMIT = 200  # an issue that gathers many undated files keeps a bounded list
+# Parser notes that report a problem rather than a passed check (articles/parsing/dates.py).
+PROBLEM_WORDS = ("不一致", "不足以")
 
 
 class ImportProblem(Exception):
     """The file is readable but cannot be imported consistently (message for users)."""
 
 
-def resolve_issue(parsed: ParsedFile) -> Issue:
+@dataclass
+class Placement:
+    issue: Issue
+    date_inferred: bool  # this file's date is a guess (no masthead, or one that disagrees with itself)
+    masthead: bool  # a masthead was read: its front page is page 1 of the paper
+
+
+def date_problems(info: IssueDate) -> list[str]:
+    """Notes saying a printed masthead disagrees with itself: such a date needs an editor's look."""
+    if info.inferred:
+        return []  # already flagged as inferred; its notes only explain the guess
+    problems = [note for note in info.notes if any(word in note for word in PROBLEM_WORDS)]
+    if not problems and info.confidence < 0.9:
+        problems = ["报头日期各项不完全一致 (masthead parts disagree)"]
+    return problems
+
+
+def file_evidence(info: IssueDate, source_path: str, problems: list[str]) -> list[dict]:
+    kind = "inferred" if info.inferred else "masthead"
+    rows = [
+        {"text": e.text, "line": e.line, "resolved": e.resolved.isoformat() if e.resolved else None, "source": source_path, "kind": kind}
+        for e in info.evidence
+    ][:EVIDENCE_PER_FILE]
+    for note in dict.fromkeys([*problems, *info.notes]):
+        rows.append({"text": note, "line": 0, "resolved": None, "source": source_path, "kind": "problem" if note in problems else "note"})
+    return rows[: EVIDENCE_PER_FILE + len(problems)]
+
+
+# Problems first (what an editor must look at), then printed evidence, corrections, guesses, notes.
+KIND_ORDER = {"problem": 0, "masthead": 1, "editor": 2, "inferred": 3, "note": 4}
+
+
+def merge_evidence(current: list[dict], source_path: str, rows: list[dict]) -> list[dict]:
+    """Replace what this file said before (re-imports don't pile up), in an order that doesn't depend on import order."""
+    kept = [e for e in current if e.get("source") != source_path]
+
+    def order(entry: dict) -> tuple[int, str]:
+        kind = "editor" if entry.get("editor") else entry.get("kind", "inferred")
+        return KIND_ORDER.get(kind, 3), entry.get("source", "")
+
+    return sorted([*kept, *rows], key=order)[:EVIDENCE_LIMIT]
+
+
+def resolve_issue(parsed: ParsedFile, source_path: str = "") -> Placement:
     info = parsed.issue_date
     day = info.date or UNDATED
+    masthead = not info.inferred
+    problems = date_problems(info)
+    guessed = info.inferred or bool(problems)
     redirect = IssueDateRedirect.objects.filter(old_date=day).select_related("issue").first()
     if redirect:
-        return redirect.issue  # an editor corrected this date before: follow the correction
-    evidence = [{"text": e.text, "line": e.line, "resolved": e.resolved.isoformat() if e.resolved else None} for e in info.evidence]
-    issue = Issue.objects.filter(date=day).first()
-    if info.inferred:
-        if issue is None:
-            issue = Issue.objects.create(date=day, date_inferred=True, date_confidence=info.confidence, date_evidence=evidence)
-        return issue
-    if info.issue_number:
+        # An editor corrected this date before: follow the correction, it outranks the file.
+        return Placement(redirect.issue, date_inferred=redirect.issue.date_inferred, masthead=masthead)
+    evidence = file_evidence(info, source_path, problems)
+    if masthead and info.issue_number:
         clash = Issue.objects.filter(number=info.issue_number).exclude(date=day).first()
         if clash:
             raise ImportProblem(f"报头期号 第{info.issue_number}期 已属于 {clash.date:%Y-%m-%d} 的报纸 (issue number clash)")
+    issue = Issue.objects.filter(date=day).first()
     if issue is None:
-        return Issue.objects.create(
-            date=day, number=info.issue_number, page_count=info.page_count,
-            date_inferred=False, date_confidence=info.confidence, date_evidence=evidence,
+        issue = Issue.objects.create(
+            date=day, number=info.issue_number if masthead else None, page_count=info.page_count if masthead else None,
+            date_inferred=guessed, date_confidence=info.confidence, date_evidence=merge_evidence([], source_path, evidence),
         )
-    if issue.date_inferred or issue.number is None:
-        # A printed masthead outranks an earlier inference for the same day.
+        return Placement(issue, date_inferred=guessed, masthead=masthead)
+    before = (issue.number, issue.page_count, issue.date_inferred, issue.date_confidence, issue.date_evidence)
+    issue.date_evidence = merge_evidence(issue.date_evidence, source_path, evidence)
+    if masthead:
+        # Printed facts fill what is missing; a consistent masthead confirms the day itself.
         issue.number = issue.number or info.issue_number
         issue.page_count = issue.page_count or info.page_count
-        issue.date_inferred = False
-        issue.date_confidence = info.confidence
-        issue.date_evidence = evidence
+        if issue.date_inferred and not guessed:
+            issue.date_inferred, issue.date_confidence = False, info.confidence
+    if (issue.number, issue.page_count, issue.date_inferred, issue.date_confidence, issue.date_evidence) != before:
         issue.save()
-    return issue
+    return Placement(issue, date_inferred=guessed, masthead=masthead)
 
 
 class PageNumbers:
-    """Hands out free page numbers in an issue: the front page gets 1, others the next free."""
+    """Hands out free page numbers in an issue: the front page gets 1, others the next free.
 
-    def __init__(self, issue: Issue):
+    Pages from files without a masthead only hold provisional numbers: when a masthead's front
+    page arrives and finds 1 taken by one of them, they all move after the masthead file's pages
+    (in their old order), so the paper reads front page first.
+    """
+
+    def __init__(self, issue: Issue, source_id: int | None, masthead: bool):
         self.issue = issue
+        self.masthead = masthead
+        self.source_id = source_id
         self.taken = set(issue.pages.values_list("number", flat=True))
+        self.parked: list[int] = []
 
     def next(self, front: bool) -> int:
+        if front and self.masthead and 1 in self.taken and not self.parked:
+            self._park_provisional_pages()
         if front and 1 not in self.taken:
             number = 1
         else:
             # Leave 1 for a front page still to come, unless this issue will never have one.
             number = 2 if (1 not in self.taken and self.issue.number is not None) else 1
-            while number in self.taken:
-                number += 1
+            number = self._free_from(number)
         self.taken.add(number)
         return number
+
+    def _free_from(self, number: int) -> int:
+        while number in self.taken:
+            number += 1
+        return number
+
+    def _park_provisional_pages(self) -> None:
+        holder = self.issue.pages.filter(number=1).values_list("date_inferred", "source_file_id").first()
+        if not holder or not holder[0] or (self.source_id and holder[1] == self.source_id):
+            return  # page 1 is a real front page (or this file's own): don't move it
+        pages = self.issue.pages.filter(date_inferred=True).exclude(number__gte=PARK)
+        if self.source_id:
+            pages = pages.exclude(source_file_id=self.source_id)
+        rows = list(pages.order_by("number").values_list("pk", "number"))
+        # One statement into a free range: no transient clash with the unique (issue, number).
+        Page.objects.filter(pk__in=[pk for pk, _ in rows]).update(number=F("number") + PARK)
+        self.taken -= {number for _, number in rows}
+        self.parked = [pk for pk, _ in rows]
+
+    def settle(self) -> list[int]:
+        """Number the parked pages after this file's; returns their ids (their permalinks changed)."""
+        for page in Page.objects.filter(pk__in=self.parked).order_by("number"):
+            page.number = self._free_from(2)
+            self.taken.add(page.number)
+            page.save(update_fields=["number"])
+        return self.parked

@@ -8,6 +8,7 @@ so a fast parser never piles up a corpus worth of parsed text in memory.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import multiprocessing
 import re
@@ -37,6 +38,7 @@ class Job:
 class Prepared:
     path: str
     sha256: str = ""
+    text_sha256: str = ""  # of the decoded text: the same page in another encoding has the same one
     size: int = 0
     error: str = ""  # unreadable or unparseable: the file fails with this message
     parsed: ParsedFile | None = None  # None when error, or when the content is known
@@ -61,8 +63,14 @@ def prepare(job: Job) -> Prepared:
     except Exception as exc:  # noqa: BLE001 — a parser bug on one odd file must not stop a long run
         prepared.error = f"解析程序出错 (parser error): {type(exc).__name__}: {exc}"
         return prepared
+    prepared.text_sha256 = text_digest(prepared.parsed.text)
     apply_filename_date(prepared.parsed, job.label)
     return prepared
+
+
+def text_digest(text: str) -> str:
+    """The parser's text is already BOM-free with LF line ends: hash exactly that."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def prepare_all(jobs: Iterable[Job], workers: int = 0) -> Iterator[Prepared]:

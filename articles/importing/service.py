@@ -76,27 +76,41 @@ def auto_workers(file_count: int) -> int:
 
 
 class KnownFiles:
-    """What the database already holds, loaded once per run (a few columns, no text)."""
+    """What the database already holds, loaded once per run (a few columns, no text).
+
+    `imported_sha` maps both byte and text hashes to the path whose articles hold that content
+    (for a plain UTF-8 file the two are the same hash). A file whose last import failed still
+    holds what its earlier good import wrote.
+    """
 
     def __init__(self):
-        self.by_path: dict[str, tuple[str, str]] = {}  # path -> (sha256, status)
-        self.imported_sha: dict[str, str] = {}  # sha256 -> path of the imported copy
-        for path, sha, status in SourceFile.objects.values_list("path", "sha256", "status").iterator(chunk_size=5000):
-            self.by_path[path] = (sha, status)
-            if status == ImportStatus.IMPORTED:
-                self.imported_sha.setdefault(sha, path)
+        self.by_path: dict[str, tuple[str, str, str]] = {}  # path -> (sha256, text_sha256, status)
+        self.imported_sha: dict[str, str] = {}
+        rows = SourceFile.objects.values_list("path", "sha256", "text_sha256", "status", "imported_at")
+        for path, sha, text_sha, status, imported_at in rows.iterator(chunk_size=5000):
+            self.by_path[path] = (sha, text_sha, status)
+            if status == ImportStatus.IMPORTED or (status == ImportStatus.FAILED and imported_at):
+                for digest in (sha, text_sha):
+                    if digest:
+                        self.imported_sha.setdefault(digest, path)
 
     def imported_sha_of(self, path: str) -> str:
-        sha, status = self.by_path.get(path, ("", ""))
+        sha, _, status = self.by_path.get(path, ("", "", ""))
         return sha if status == ImportStatus.IMPORTED else ""
 
-    def record(self, path: str, sha: str, status: str) -> None:
-        old_sha, _ = self.by_path.get(path, ("", ""))
-        if self.imported_sha.get(old_sha) == path:
-            del self.imported_sha[old_sha]  # this path no longer holds that content
-        self.by_path[path] = (sha, status)
+    def text_sha_of(self, path: str) -> str:
+        return self.by_path.get(path, ("", "", ""))[1]
+
+    def record(self, path: str, sha: str, text_sha: str, status: str) -> None:
+        old_sha, old_text_sha, _ = self.by_path.get(path, ("", "", ""))
+        for digest in (old_sha, old_text_sha):
+            if self.imported_sha.get(digest) == path:
+                del self.imported_sha[digest]  # this path no longer holds that content
+        self.by_path[path] = (sha, text_sha, status)
         if status == ImportStatus.IMPORTED:
-            self.imported_sha.setdefault(sha, path)
+            for digest in (sha, text_sha):
+                if digest:
+                    self.imported_sha.setdefault(digest, path)
 
 
 def import_paths(
@@ -131,19 +145,30 @@ def _job(path: Path, known: KnownFiles) -> Job:
 
 
 def import_prepared(prepared: Prepared, context: RunContext | None, known: KnownFiles, seen_in_run: dict[str, str]) -> FileReport:
-    """The database half for one file. `context` None means dry run: decide, write nothing."""
+    """The database half for one file. `context` None means dry run: decide, write nothing.
+
+    `seen_in_run` maps byte and text hashes to the path that holds them in this run.
+    """
     path, sha = prepared.path, prepared.sha256
     if sha and seen_in_run.get(sha, path) != path:
         return _duplicate(prepared, seen_in_run[sha], context is None)
     if prepared.known:
         seen_in_run[sha] = path
+        if known.text_sha_of(path):
+            seen_in_run.setdefault(known.text_sha_of(path), path)
         return FileReport(path=path, status="unchanged", message="内容未变 (unchanged)")
     twin = known.imported_sha.get(sha) if sha else None
     if twin and twin != path:
         return _duplicate(prepared, twin, context is None)
     if prepared.error:
-        return FileReport(path=path, status="failed", message=prepared.error)
+        return _failed(prepared, prepared.error, context is None)
+    # The same text in another encoding or with other line ends: as much a duplicate as a byte copy.
+    text_sha = prepared.text_sha256
+    twin = seen_in_run.get(text_sha) or known.imported_sha.get(text_sha)
+    if twin and twin != path:
+        return _duplicate(prepared, twin, context is None, same_text=True)
     seen_in_run[sha] = path
+    seen_in_run[text_sha] = path
     parsed = prepared.parsed
     date_label = parsed.issue_date.date.isoformat() if parsed.issue_date.date else "未知日期"
     if context is None:
@@ -156,6 +181,7 @@ def import_prepared(prepared: Prepared, context: RunContext | None, known: Known
         with transaction.atomic():
             source = existing or SourceFile(path=path)
             source.sha256, source.size, source.encoding, source.text = sha, prepared.size, parsed.encoding, parsed.text
+            source.text_sha256 = text_sha
             source.status, source.error_message, source.imported_at = ImportStatus.IMPORTED, "", timezone.now()
             source.save()
             result = write_file(source, parsed, context, fresh=existing is None)
@@ -163,13 +189,13 @@ def import_prepared(prepared: Prepared, context: RunContext | None, known: Known
             transaction.on_commit(lambda: notify_articles_changed(ids, removed))
     except ImportProblem as exc:
         context.discard_file()
-        return FileReport(path=path, status="failed", message=str(exc))
+        return _failed(prepared, str(exc), dry_run=False)
     except (DatabaseError, ValueError) as exc:
         # Unexpected, but one odd file must not stop a run of a million: report it, go on.
         context.discard_file()
         logger.exception("import of %s failed", path)
-        return FileReport(path=path, status="failed", message=f"写入数据库失败 (database error): {exc}")
-    known.record(path, sha, ImportStatus.IMPORTED)
+        return _failed(prepared, f"写入数据库失败 (database error): {exc}", dry_run=False)
+    known.record(path, sha, text_sha, ImportStatus.IMPORTED)
     return FileReport(
         path=path,
         status="imported",
@@ -181,14 +207,42 @@ def import_prepared(prepared: Prepared, context: RunContext | None, known: Known
     )
 
 
-def _duplicate(prepared: Prepared, original: str, dry_run: bool) -> FileReport:
-    message = f"与 {original} 内容相同,未重复导入 (duplicate content)"
+def _duplicate(prepared: Prepared, original: str, dry_run: bool, same_text: bool = False) -> FileReport:
+    how = "文字相同,仅编码或换行不同" if same_text else "内容相同"
+    message = f"与 {original} {how},未重复导入 (duplicate content)"
     if not dry_run:
         SourceFile.objects.update_or_create(
             path=prepared.path,
-            defaults={"sha256": prepared.sha256, "size": prepared.size, "status": ImportStatus.DUPLICATE, "error_message": message},
+            defaults={
+                "sha256": prepared.sha256, "text_sha256": prepared.text_sha256, "size": prepared.size,
+                "status": ImportStatus.DUPLICATE, "error_message": message,
+            },
         )
     return FileReport(path=prepared.path, status="duplicate", message=message)
+
+
+def _failed(prepared: Prepared, message: str, dry_run: bool) -> FileReport:
+    """Report a failed file and, unless dry run, record it as FAILED.
+
+    Runs after the file's content transaction rolled back, in a small transaction of its own,
+    so the row says why without anything half-written of the content.
+    """
+    message = " ".join(message.replace("\x00", "").split())[:500]  # one line; PostgreSQL refuses NUL
+    if not dry_run:
+        try:
+            with transaction.atomic():
+                source = SourceFile.objects.select_for_update().filter(path=prepared.path).first()
+                if source is None:
+                    source = SourceFile(path=prepared.path)
+                if source.imported_at is None:
+                    # Never imported: describe the bytes that failed. Otherwise keep the last good
+                    # import's hash and text, which its articles' line numbers refer to.
+                    source.sha256, source.text_sha256, source.size = prepared.sha256, prepared.text_sha256, prepared.size
+                source.status, source.error_message = ImportStatus.FAILED, message
+                source.save()
+        except DatabaseError:
+            logger.exception("could not record the failure of %s", prepared.path)
+    return FileReport(path=prepared.path, status="failed", message=message)
 
 
 def default_seed_dir() -> Path:

@@ -13,8 +13,9 @@ from simple_history.utils import bulk_create_with_history
 
 from articles.choices import SetBy
 from articles.importing.context import RunContext
-from articles.importing.issues import ImportProblem, PageNumbers, resolve_issue  # noqa: F401  (re-exported for callers)
+from articles.importing.issues import ImportProblem, PageNumbers, Placement, resolve_issue  # noqa: F401  (re-exported for callers)
 from articles.importing.matching import match_articles
+from articles.importing.positions import ArticlePositions
 from articles.models import (
     Article,
     ArticleDistrict,
@@ -35,6 +36,7 @@ PAGE_FIELD_LABELS = {"section": "栏目", "section_label": "版名", "header_raw
 @dataclass
 class WriteResult:
     issue: Issue | None = None
+    placement: Placement | None = None
     pages: int = 0
     article_ids: set[int] = field(default_factory=set)
     removed_ids: set[int] = field(default_factory=set)
@@ -44,7 +46,8 @@ class WriteResult:
 
 def write_file(source: SourceFile, parsed: ParsedFile, context: RunContext, fresh: bool) -> WriteResult:
     """`fresh`: nothing in the database came from this source yet (skips the matching queries)."""
-    result = WriteResult(issue=resolve_issue(parsed))
+    placement = resolve_issue(parsed, source.path)
+    result = WriteResult(issue=placement.issue, placement=placement)
     pages = [p for p in parsed.pages if p.articles or p.header_raw or p.extra_lines]
     old_pages = {} if fresh else {p.source_index: p for p in Page.objects.filter(source_file=source)}
     old_articles = {} if fresh else {a.source_index: a for a in Article.objects.filter(source_file=source)}
@@ -52,13 +55,14 @@ def write_file(source: SourceFile, parsed: ParsedFile, context: RunContext, fres
     parsed_articles = [(page, a) for page, parsed_page in zip(saved_pages, pages) for a in parsed_page.articles]
     matches = match_articles(old_articles, [a for _, a in parsed_articles])
     new_rows: list[tuple[Article, list[Contribution], list[ArticleDistrict]]] = []
-    positions: dict[int, int] = {}
+    page_ids = {p.pk for p in saved_pages} | {a.page_id for a in old_articles.values()}
+    positions = ArticlePositions(source, page_ids, fresh)
     for index, (page, parsed_article) in enumerate(parsed_articles):
-        positions[page.pk] = position = positions.get(page.pk, 0) + 1
+        position = positions.take(page.pk)
         old = matches.get(index)
         if old is not None:
             del old_articles[old.source_index]
-        article, people, links = build_article(page, position, index, source, parsed_article, old, result.issue, context, result)
+        article, people, links = build_article(page, position, index, source, parsed_article, old, placement, context, result)
         result.flagged += article.needs_review
         if old is None:
             new_rows.append((article, people, links))
@@ -74,7 +78,7 @@ def write_file(source: SourceFile, parsed: ParsedFile, context: RunContext, fres
 
 
 def write_pages(result: WriteResult, source: SourceFile, pages: list[ParsedPage], old_pages: dict[int, Page], context: RunContext) -> list[Page]:
-    numbers = PageNumbers(result.issue)
+    numbers = PageNumbers(result.issue, source.pk, result.placement.masthead)
     saved: list[Page] = []
     fresh: list[Page] = []
     for index, parsed in enumerate(pages):
@@ -93,12 +97,16 @@ def write_pages(result: WriteResult, source: SourceFile, pages: list[ParsedPage]
             elif getattr(page, name) != value:
                 result.kept.append(f"保留编辑修改的{PAGE_FIELD_LABELS[name]}:第{page.number}版 (page #{page.pk})")
         page.extra_lines = parsed.extra_lines
+        page.date_inferred = result.placement.date_inferred
         page.source_line_start, page.source_line_end = parsed.line_start, parsed.line_end
         if page.pk is not None:
             page.save()
         saved.append(page)
     if fresh:
         bulk_create_with_history(fresh, Page, batch_size=500)
+    moved = numbers.settle()
+    if moved:  # pages of files without a masthead made way for the front page: their permalinks changed
+        result.article_ids.update(Article.objects.filter(page_id__in=moved).values_list("pk", flat=True))
     staff_kept = {p.pk for p in saved if "staff" in p.edited_fields}
     fresh_ids = {p.pk for p in fresh}
     replaced = [p.pk for p in saved if p.pk not in fresh_ids and p.pk not in staff_kept]
@@ -118,10 +126,11 @@ def write_pages(result: WriteResult, source: SourceFile, pages: list[ParsedPage]
     return saved
 
 
-def build_article(page, position, index, source, parsed: ParsedArticle, old: Article | None, issue, context: RunContext, result: WriteResult):
+def build_article(page, position, index, source, parsed: ParsedArticle, old: Article | None, placement: Placement, context: RunContext, result: WriteResult):
     """Update a matched article in place, or return a new unsaved one with its relations."""
+    issue = placement.issue
     reasons = list(dict.fromkeys(parsed.review_reasons))
-    if issue.date_inferred:
+    if placement.date_inferred:  # this file's own date, whatever other files in the issue say
         reasons.append("inferred_date")
     tags = tag_districts(parsed, context.gazetteer)
     if not tags or not all(t.confident for t in tags):
@@ -209,7 +218,7 @@ def create_articles(rows, result: WriteResult) -> None:
     ArticleDistrict.objects.bulk_create(links, batch_size=500)
 
 
-def keep_or_remove_unmatched(old_articles, positions: dict[int, int], result: WriteResult) -> None:
+def keep_or_remove_unmatched(old_articles, positions: ArticlePositions, result: WriteResult) -> None:
     """Articles the file no longer has: delete, unless an editor worked on them."""
     removed = []
     for old in old_articles:
@@ -217,7 +226,7 @@ def keep_or_remove_unmatched(old_articles, positions: dict[int, int], result: Wr
             removed.append(old.pk)
             continue
         # Kept after the page's new articles, so two articles never share a permalink.
-        positions[old.page_id] = old.position = positions.get(old.page_id, 0) + 1
+        old.position = positions.take(old.page_id)
         old.save(update_fields=["position"])
         result.article_ids.add(old.pk)
         result.kept.append(f"保留编辑修改过的文章 #{old.pk}《{old.display_title}》:源文件中已找不到对应文章,移至本版第{old.position}篇")
