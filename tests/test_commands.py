@@ -48,7 +48,8 @@ def test_a_bad_file_fails_the_run_but_not_the_other_files(tmp_path, seed_dir):
     lines = err.getvalue().strip().splitlines()
     assert len(lines) == 1 and "empty.txt" in lines[0]
     assert summary_value(out.getvalue(), "imported") == 1 and summary_value(out.getvalue(), "failed") == 1
-    assert list(SourceFile.objects.values_list("status", flat=True)) == ["imported"]
+    # The failed file is recorded as such (hidden and non-.txt files are not files to import).
+    assert [(path.rsplit("/", 1)[-1], status) for path, status in SourceFile.objects.values_list("path", "status")] == [("empty.txt", "failed"), ("good.txt", "imported")]
 
 
 def test_the_exit_status_is_non_zero_when_a_file_fails(tmp_path, capsys):
