@@ -45,20 +45,24 @@ def bar_chart(series: list[tuple[str, int]], width: int = 480, height: int = 140
 
 
 def monthly_series(rows: list[tuple], max_bars: int = 36) -> list[tuple[str, int]]:
-    """[(first day of month, count)] -> a labelled series with empty months as zero bars.
+    return time_series(rows, max_bars)[0]
 
-    Gaps must show: two bars side by side would otherwise hide years without a story.
-    Spans longer than max_bars months are grouped by year.
+
+def time_series(rows: list[tuple], max_bars: int = 36) -> tuple[list[tuple[str, int]], str]:
+    """[(first day of month, count)] -> (labelled series, "month" | "year").
+
+    Empty months are zero bars: two bars side by side would otherwise hide years without a story.
+    Spans longer than max_bars months are grouped by year, and the unit says so (for the title).
     """
     if not rows:
-        return []
+        return [], "month"
     counts = {(month.year, month.month): count for month, count in rows}
     (first_year, first_month), (last_year, last_month) = min(counts), max(counts)
     span = (last_year - first_year) * 12 + last_month - first_month + 1
     if span <= max_bars:
         months = [divmod(first_month - 1 + i, 12) for i in range(span)]
-        return [(f"{first_year + dy}-{m + 1:02d}", counts.get((first_year + dy, m + 1), 0)) for dy, m in months]
+        return [(f"{first_year + dy}-{m + 1:02d}", counts.get((first_year + dy, m + 1), 0)) for dy, m in months], "month"
     years: dict[int, int] = {year: 0 for year in range(first_year, last_year + 1)}
     for (year, _month), count in counts.items():
         years[year] += count
-    return [(str(year), count) for year, count in years.items()]
+    return [(str(year), count) for year, count in years.items()], "year"

@@ -295,6 +295,38 @@ def test_district_chart_has_a_text_alternative(client, imported_seeds):
     assert "<summary>查看数据</summary>" in html and "<td>2023-01</td><td>0</td>" in html
 
 
+def test_page_staff_line_uses_full_width_colon(client, imported_seeds):
+    html = get(client, "/2022/09/29/2/")
+    assert "责任编辑：<a href=" in html and "责任编辑:" not in html
+
+
+def test_district_chart_title_matches_what_is_drawn_and_follows_filters(client, imported_seeds):
+    # 醴陵: 2020-07 … 2025-02 is longer than 36 months, so the bars are years and the title says so.
+    html = get(client, "/districts/liling/")
+    assert '<title id="district-chart-title">每年报道数量：共 4 篇，最多一年 ' in html and "<td>2021</td><td>0</td>" in html
+    narrowed = get(client, "/districts/liling/?date_from=2022-01-01")
+    assert "每月报道数量（符合筛选条件）：共 3 篇" in narrowed and "<td>2022-09</td><td>1</td>" in narrowed
+    assert "<td>2020" not in narrowed
+    assert "（符合筛选条件）：共 1 篇" in get(client, "/districts/liling/?section=tou-ban")
+    # Three photographers on one article: still one article in the chart and the list.
+    photographed = get(client, "/districts/liling/?role=photographer")
+    assert "（符合筛选条件）：共 1 篇" in photographed and "<td>2022-09</td><td>1</td>" in photographed
+    assert "每年报道数量：共 4 篇" in get(client, "/districts/liling/?date_from=notadate")  # an invalid filter is ignored
+
+
+def test_filtered_district_page_runs_no_more_queries(client, imported_seeds, django_assert_max_num_queries):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as plain:
+        get(client, "/districts/liling/")
+    cache.clear()
+    with django_assert_max_num_queries(len(plain) + 1):  # + the section slug lookup validating the form
+        get(client, "/districts/liling/?date_from=2022-01-01&section=tou-ban&role=correspondent")
+
+
 def test_cached_pages_follow_editor_changes(client, imported_seeds):
     first = client.get("/sections/")
     assert first["X-Cache"] == "miss" and client.get("/sections/")["X-Cache"] == "hit"
