@@ -371,3 +371,67 @@ def test_renaming_an_author_reindexes_their_articles(editor_client, imported_see
     assert response.status_code == 302
     assert {h.article.pk for h in search_articles("欧阳更正").hits} == articles
     call_command("check_integrity", stdout=io.StringIO())  # raises on stale index documents
+
+
+def revert_to(client, article, record):
+    """Open a version's revert form and submit it as a browser would."""
+    url = reverse("admin:articles_article_simple_history", args=[article.pk, record.history_id])
+    response = client.get(url)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    posted = {k: ("" if v is None else v) for k, v in ((name, form[name].value()) for name in form.fields)}
+    posted["needs_review"] = "on" if posted["needs_review"] else ""
+    return response, client.post(url, posted)
+
+
+def test_revert_restores_headline_districts_and_bylines(editor_client, imported_seeds, django_capture_on_commit_callbacks):
+    article = Article.objects.get(headline="燃气安全宣讲进社区")
+    original = article.history.earliest()
+    districts = sorted(article.districts.values_list("name", flat=True))
+    bylines = sorted(article.contributions.values_list("author__name", "role"))
+    assert bylines, "the test needs an article with a byline"
+    data = change_form_data(editor_client, article)
+    data["headline"] = "燃气安全宣讲走进荷塘社区"
+    data["change_reason"] = "标题和区县更正"
+    data["district_links-0-district"] = District.objects.get(name="荷塘区").pk  # replaces the importer's district
+    data["contributions-0-author"] = Author.objects.get(name="刘艺锋").pk  # and the first byline's person
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor_client.post(reverse("admin:articles_article_change", args=[article.pk]), data).status_code == 302
+    assert sorted(article.districts.values_list("name", flat=True)) == ["荷塘区"] != districts
+    assert sorted(article.contributions.values_list("author__name", "role")) != bylines
+    assert article.history.count() == 2  # one entry for the save, bylines and districts included
+
+    form_page, response = revert_to(editor_client, article, original)
+    assert "恢复此版本时,署名和区县也会恢复为当时的样子" in form_page.content.decode()
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.headline == "燃气安全宣讲进社区"
+    assert sorted(article.districts.values_list("name", flat=True)) == districts
+    assert sorted(article.contributions.values_list("author__name", "role")) == bylines
+    # Restored as the editor's choice: a re-import keeps it.
+    assert {"authors", "districts", "headline"} <= set(article.edited_fields)
+    assert set(article.district_links.values_list("set_by", flat=True)) == {"editor"}
+
+    # Reverting to the corrected version brings the correction back, bylines and districts too.
+    corrected = article.history.all()[1]
+    assert revert_to(editor_client, article, corrected)[1].status_code == 302
+    assert sorted(article.districts.values_list("name", flat=True)) == ["荷塘区"]
+
+
+def test_history_shows_district_and_byline_changes(editor_client, imported_seeds):
+    article = Article.objects.get(headline="燃气安全宣讲进社区")
+    old_district = article.districts.first()
+    data = change_form_data(editor_client, article)
+    data["district_links-0-district"] = District.objects.get(name="荷塘区").pk
+    data["contributions-0-author"] = Author.objects.get(name="刘艺锋").pk
+    data["change_reason"] = "区县和署名更正"
+    editor_client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+    page = editor_client.get(reverse("admin:articles_article_history", args=[article.pk])).content.decode()
+    rows = [row for row in page.split("<tr") if "区县和署名更正" in row]
+    assert any("区县" in r and "荷塘区" in r and "editor1" in r for r in rows), rows
+    assert any("署名" in r and "刘艺锋" in r and "editor1" in r for r in rows), rows
+    if old_district:
+        assert any(old_district.name in r and ("删除" in r or "→" in r) for r in rows), rows
+    assert "导入时的原始状态" not in page  # the revert baseline is bookkeeping, not an edit
+    # The article's own entry says which kinds of things the editor changed.
+    assert "编辑改过的字段" in page and "署名作者" in page

@@ -86,7 +86,7 @@ def test_gunicorn_logs_one_json_object_per_line_on_stdout(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GUNICORN_", "DATABASE_URL"))}
     env.update({"DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "CACHE_DIR": str(tmp_path / "cache")})
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "zhuzhou_archive.wsgi:application", "--config", "zhuzhou_archive/gunicorn.conf.py",
+        [str(Path(sys.executable).parent / "gunicorn"), "zhuzhou_archive.wsgi:application", "--config", "zhuzhou_archive/gunicorn.conf.py",
          "--bind", f"127.0.0.1:{port}", "--workers", "1"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )

@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from articles.admin import corrections
+from articles.admin import corrections, related_history
 from articles.admin.actions import ValidSelectionMixin
 from articles.admin.filters import ReviewReasonFilter, YearFilter
 from articles.admin.forms import ArticleForm, ConfirmForm, RetagForm
@@ -23,6 +23,10 @@ from articles.signals import notify_articles_changed
 # Form fields a re-import must not overwrite once an editor changed them (import's field names).
 TRACKED_FIELDS = ("kicker", "headline", "subheadline", "body", "captions", "pull_quotes", "byline_raw")
 REVIEW_FIELDS = ("needs_review", "review_reasons")
+
+
+def is_revert(request) -> bool:
+    return hasattr(request, "revert_version_id")
 
 
 @admin.display(description="来源")
@@ -118,7 +122,8 @@ class ArticleAdmin(ValidSelectionMixin, HistoryAdmin):
         return format_html('<p>{}</p><pre class="source-text">{}</pre>', where, obj.raw_text or "")
 
     def save_model(self, request, obj, form, change):
-        reverting = bool(request.resolver_match and request.resolver_match.url_name.endswith("_simple_history"))
+        reverting = is_revert(request)
+        reason = form.cleaned_data.get("change_reason") or ("恢复到历史版本" if reverting else "")
         if change:
             # Compared with the saved row, not the form's initial data: a revert form starts from an old version.
             current = Article.objects.get(pk=obj.pk)
@@ -127,29 +132,58 @@ class ArticleAdmin(ValidSelectionMixin, HistoryAdmin):
                 changed.add("review")
                 if not obj.needs_review:
                     obj.reviewed_at, obj.reviewed_by = timezone.now(), request.user
+            if reverting:
+                # The version as the editor saw it includes its bylines and districts: restore them first,
+                # so their history entries come before the article's (see related_history).
+                version = Article.history.get(id=obj.pk, history_id=request.revert_version_id)
+                changed |= related_history.restore(current, version.history_date, request.user, reason)
             obj.edited_fields = sorted({*current.edited_fields, *changed})
             obj.version = current.version + 1  # the form checked, under a row lock, that this editor saw `current`
-        default = "恢复到历史版本" if reverting else ""
-        stamp(obj, request.user, form.cleaned_data.get("change_reason") or default)
-        super().save_model(request, obj, form, change)
+        stamp(obj, request.user, reason)
+        if change and not reverting:
+            # The history entry is written in save_related, after the inlines: one entry that knows
+            # whether bylines or districts changed, dated after their own entries.
+            obj.skip_history_when_saving = True
+        try:
+            super().save_model(request, obj, form, change)
+        finally:
+            obj.__dict__.pop("skip_history_when_saving", None)
         pk = obj.pk
         transaction.on_commit(lambda: notify_articles_changed([pk]))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:
+            article = form.instance
+            stamp(article, request.user, form.cleaned_data.get("change_reason") or "").save(update_fields=["edited_fields", "updated_at"])
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         if not (instances or formset.deleted_objects):
             return
+        article = form.instance
+        related_history.ensure_baseline(formset.model, article)  # the importer's rows, so a revert can bring them back
         for instance in instances:
             instance.set_by = SetBy.EDITOR
             stamp(instance, request.user, form.cleaned_data.get("change_reason") or "").save()
         for gone in formset.deleted_objects:
             stamp(gone, request.user, form.cleaned_data.get("change_reason") or "").delete()
-        article = form.instance
         field = "authors" if formset.model is Contribution else "districts"
         # The whole remaining set is the editor's now: a re-import keeps it and the importer's guess never outranks it.
         formset.model.objects.filter(article=article).update(set_by=SetBy.EDITOR)
-        article.edited_fields = sorted({*article.edited_fields, field})
-        Article.objects.filter(pk=article.pk).update(edited_fields=article.edited_fields)
+        article.edited_fields = sorted({*article.edited_fields, field})  # saved, with history, by save_related
+
+    def related_history_entries(self, obj, newer_than, up_to):
+        return related_history.history_entries(obj.pk, newer_than, up_to)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        request.revert_version_id = version_id  # for save_model: simple-history passes only the old instance
+        valid = str(object_id).isdigit() and str(version_id).isdigit()
+        article = Article.objects.filter(pk=object_id).first() if valid else None
+        version = Article.history.filter(id=object_id, history_id=version_id).first() if article else None
+        if version:
+            extra_context = {**(extra_context or {}), "related_plan": related_history.restore_plan(article, version.history_date)}
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     @admin.action(description="标记为已审核")
     def mark_reviewed(self, request, queryset):

@@ -49,3 +49,25 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableChanges(self.model, historical_record)
+
+    def related_history_entries(self, obj, newer_than, up_to) -> list[dict]:
+        """Changes to rows that belong to `obj` (bylines, districts), shown among its versions."""
+        return []
+
+    def render_history_view(self, request, template, context, **kwargs):
+        page_obj = context.get("page_obj")
+        if template == self.object_history_template and page_obj is not None:
+            context["entries"] = self.history_entries(context["object"], page_obj)
+        return super().render_history_view(request, template, context, **kwargs)
+
+    def history_entries(self, obj, page_obj) -> list[dict]:
+        records = list(page_obj.object_list)
+        entries = [{"record": r, "history_date": r.history_date} for r in records]
+        if records:
+            entries[-1]["initial"] = not page_obj.has_next()
+            newer_than = records[-1].history_date if page_obj.has_next() else None
+            # The newest version on the previous page bounds this page, so no change is listed twice.
+            up_to = page_obj.paginator.object_list[page_obj.start_index() - 2].history_date if page_obj.has_previous() else None
+            entries += self.related_history_entries(obj, newer_than, up_to)
+        # Newest first; a version's bylines and districts are saved just before it, so they follow it.
+        return sorted(entries, key=lambda e: e["history_date"], reverse=True)

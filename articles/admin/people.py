@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Count
 
-from articles.admin import corrections
+from articles.admin import corrections, related_history
 from articles.admin.actions import ValidSelectionMixin
 from articles.admin.forms import MergeAuthorsForm
 from articles.admin.history import HistoryAdmin
@@ -75,6 +75,8 @@ class ContributionAdmin(ValidSelectionMixin, HistoryAdmin):
     readonly_fields = ["set_by"]
 
     def save_model(self, request, obj, form, change):
+        if change:  # an importer row has no history yet: record it, so reverting the article can bring it back
+            related_history.ensure_baseline(Contribution, obj.article)
         obj.set_by = SetBy.EDITOR
         super().save_model(request, obj, form, change)
         mark_authors_edited(obj.article_id)
