@@ -6,7 +6,7 @@ from django.db import transaction
 
 from articles.choices import SetBy
 from articles.editing import CorrectionError, stamp
-from articles.models import Article, ArticleDistrict, Contribution, District
+from articles.models import Article, ArticleDistrict, Contribution, District, RemovedArticle
 from articles.signals import notify_articles_changed
 
 
@@ -92,6 +92,7 @@ def merge_into_previous(article: Article, user=None, reason: str = "") -> Articl
             stamp(ArticleDistrict(article=previous, district_id=d.district_id, score=d.score, set_by=SetBy.EDITOR), user, why).save()
     previous.district_links.update(set_by=SetBy.EDITOR)  # the united set is the editor's now
     removed, page_id, position = article.pk, article.page_id, article.position
+    RemovedArticle.record(article, user, why, merged_into=previous)  # a re-import must not bring it back
     stamp(article, user, why).delete()
     _shift_positions(page_id, position, -1, user, why)
     transaction.on_commit(lambda: notify_articles_changed([previous.pk], [removed]))

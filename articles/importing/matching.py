@@ -26,11 +26,16 @@ def similarity(old_raw: str, new_raw: str) -> float:
     return matcher.ratio()
 
 
-def match_articles(old: dict[int, object], new: list[ParsedArticle]) -> dict[int, object]:
-    """Map new index -> old article (objects with .raw_text). Unmatched old ones are left out."""
+def match_articles(old: dict[int, object], new: list[ParsedArticle], skip: frozenset[int] = frozenset()) -> dict[int, object]:
+    """Map new index -> old article (objects with .raw_text). Unmatched old ones are left out.
+
+    `skip`: new indexes already paired elsewhere (left unmatched here).
+    """
     matches: dict[int, object] = {}
     free = dict(old)
     for index, parsed in enumerate(new):
+        if index in skip:
+            continue
         candidate = free.get(index)
         if candidate is not None and similarity(candidate.raw_text, parsed.raw_text) >= SAME_PLACE:
             matches[index] = free.pop(index)
@@ -39,7 +44,7 @@ def match_articles(old: dict[int, object], new: list[ParsedArticle]) -> dict[int
     # Shifted articles: best remaining pair first, so one close match can't steal another's.
     pairs = []
     for index, parsed in enumerate(new):
-        if index in matches:
+        if index in matches or index in skip:
             continue
         for old_index, article in free.items():
             score = similarity(article.raw_text, parsed.raw_text)

@@ -23,6 +23,7 @@ from articles.models import (
     Issue,
     Page,
     PageStaff,
+    RemovedArticle,
     SourceFile,
 )
 from articles.parsing.districts import tag_districts
@@ -54,10 +55,16 @@ def write_file(source: SourceFile, parsed: ParsedFile, context: RunContext, fres
     saved_pages = write_pages(result, source, pages, old_pages, context)
     parsed_articles = [(page, a) for page, parsed_page in zip(saved_pages, pages) for a in parsed_page.articles]
     matches = match_articles(old_articles, [a for _, a in parsed_articles])
+    removed = {} if fresh else removed_by_editor(source, [a for _, a in parsed_articles], matches)
     new_rows: list[tuple[Article, list[Contribution], list[ArticleDistrict]]] = []
     page_ids = {p.pk for p in saved_pages} | {a.page_id for a in old_articles.values()}
     positions = ArticlePositions(source, page_ids, fresh)
     for index, (page, parsed_article) in enumerate(parsed_articles):
+        if index in removed:
+            gone = removed[index]
+            into = f",已并入文章 #{gone.merged_into_id}" if gone.merged_into_id else ""
+            result.kept.append(f"保留编辑的删除:《{gone.title}》{into},不再导入")
+            continue
         position = positions.take(page.pk)
         old = matches.get(index)
         if old is not None:
@@ -216,6 +223,15 @@ def create_articles(rows, result: WriteResult) -> None:
         links += district_links
     Contribution.objects.bulk_create(contributions, batch_size=500)
     ArticleDistrict.objects.bulk_create(links, batch_size=500)
+
+
+def removed_by_editor(source: SourceFile, parsed: list[ParsedArticle], matches: dict) -> dict[int, RemovedArticle]:
+    """The file's articles that an editor merged away or deleted (new index -> record)."""
+    records: dict[int, RemovedArticle] = {}
+    for record in RemovedArticle.objects.filter(source_file=source).order_by("-removed_at"):
+        # An index seen twice (the file shifted between removals): the older one is matched on text alone.
+        records[record.source_index if record.source_index not in records else -len(records) - 1] = record
+    return match_articles(records, parsed, skip=frozenset(matches)) if records else {}
 
 
 def keep_or_remove_unmatched(old_articles, positions: ArticlePositions, result: WriteResult) -> None:

@@ -3,7 +3,7 @@
 from articles.models.content import Article, Author, Contribution
 from articles.models.districts import ArticleDistrict, District, Place
 from articles.models.issues import Issue, IssueDateRedirect, Page, PageStaff, Section
-from articles.models.sources import SourceFile
+from articles.models.sources import RemovedArticle, SourceFile
 
 __all__ = [
     "Article",
@@ -16,6 +16,7 @@ __all__ = [
     "Page",
     "PageStaff",
     "Place",
+    "RemovedArticle",
     "Section",
     "SourceFile",
 ]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 from articles.choices import ImportStatus
@@ -30,3 +31,39 @@ class SourceFile(models.Model):
         if not start:
             return ""
         return "\n".join(self.text.split("\n")[start - 1 : end])
+
+
+class RemovedArticle(models.Model):
+    """An imported article an editor folded into another (or deleted).
+
+    Re-importing its source file must not bring it back: the importer matches the file's
+    articles against these on the importer's own text and skips the ones an editor removed.
+    """
+
+    source_file = models.ForeignKey(SourceFile, on_delete=models.CASCADE, related_name="removed_articles", verbose_name="源文件")
+    source_index = models.PositiveIntegerField("源文件内序号")
+    raw_text = models.TextField("原始文本")
+    title = models.CharField("标题", max_length=300, blank=True)
+    merged_into = models.ForeignKey("articles.Article", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="并入文章")
+    removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="操作人")
+    reason = models.CharField("原因", max_length=300, blank=True)
+    removed_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "编辑移除的文章"
+        verbose_name_plural = "编辑移除的文章"
+        ordering = ["-removed_at"]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.source_file} #{self.source_index}"
+
+    @classmethod
+    def record(cls, article, user=None, reason: str = "", merged_into=None) -> "RemovedArticle | None":
+        """Remember an imported article before it is removed; editor-made articles need no record."""
+        if article.source_file_id is None:
+            return None
+        return cls.objects.create(
+            source_file_id=article.source_file_id, source_index=article.source_index, raw_text=article.raw_text,
+            title=article.display_title[:300], merged_into=merged_into, reason=reason[:300],
+            removed_by=user if getattr(user, "is_authenticated", False) else None,
+        )
