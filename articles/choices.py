@@ -24,6 +24,7 @@ class ReviewReason(models.TextChoices):
     UNCERTAIN_BYLINE = "uncertain_byline", "署名存疑"
     INFERRED_DATE = "inferred_date", "日期为推断"
     UNCERTAIN_DISTRICT = "uncertain_district", "区县存疑"
+    MASTHEAD_CONFLICT = "masthead_conflict", "报头日期自相矛盾"
 
 
 class SetBy(models.TextChoices):

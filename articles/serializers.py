@@ -21,7 +21,7 @@ def article_data(article: Article) -> dict:
         "id": article.pk,
         "url": article.get_absolute_url(),
         "issue_date": issue.date.isoformat(),
-        "issue_date_inferred": issue.date_inferred,
+        "issue_date_inferred": article.date_inferred,
         "issue_number": issue.number,
         "page_number": article.page.number,
         "section": article.page.section.name if article.page.section else None,

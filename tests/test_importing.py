@@ -408,6 +408,32 @@ def test_reimport_after_an_editors_split_keeps_the_split_parts_permalink(db, see
     assert Article.objects.get(pk=second.pk).position == before[second.pk]
 
 
+def test_reimport_does_not_bring_back_an_article_an_editor_merged_away(db, seed_dir, tmp_path, settings):
+    from articles.editing.articles import merge_into_previous
+    from articles.models import RemovedArticle
+
+    settings.BASE_DIR = tmp_path
+    text = next(seed_dir.glob("000_*.txt")).read_text(encoding="utf-8")
+    copy = tmp_path / "000.txt"
+    copy.write_text(text, encoding="utf-8")
+    import_paths([str(copy)])
+    merged = Article.objects.get(headline="攸县“码上贷” 发放小额贷款逾52亿元")
+    survivor = merge_into_previous(merged, reason="两篇本是一篇")
+    record = RemovedArticle.objects.get()
+    assert (record.merged_into, record.title, record.reason) == (survivor, "攸县“码上贷” 发放小额贷款逾52亿元", "两篇本是一篇")
+    page = survivor.page
+    before = dict(page.articles.values_list("pk", "position"))
+
+    # The source is corrected elsewhere (even inside the merged story) and imported again.
+    copy.write_text(text.replace("工作人员耐心指导", "工作人员细心指导").replace("码上贷", "码上贷款", 1), encoding="utf-8")
+    report = import_paths([str(copy)])
+    assert report.count("imported") == 1
+    assert not Article.objects.filter(headline__startswith="攸县").exists()
+    assert dict(page.articles.values_list("pk", "position")) == before  # nothing came back, nobody moved
+    assert any("攸县" in line and f"#{survivor.pk}" in line for line in report.kept)
+    assert "细心指导" in Article.objects.get(headline="炎陵“春风”送岗 职等你来").body  # the rest did update
+
+
 # --- the same text in another encoding is a duplicate ----------------------------------------
 
 
@@ -472,6 +498,25 @@ def test_a_masthead_front_page_is_page_one_whatever_the_import_order(db, seed_di
     kinds = {(e["source"].rsplit("/", 1)[-1], e["kind"]) for e in issue.date_evidence}
     assert {("front.txt", "masthead"), ("20230209_000.txt", "inferred")} <= kinds
     assert issue.date_evidence[0]["kind"] == "masthead"
+    # Readers and researchers are told the same, article by article.
+    from articles.serializers import article_data
+
+    inferred_flags = {article_data(a)["issue_date_inferred"] for a in Article.objects.filter(source_file__path__endswith="20230209_000.txt")}
+    front_flags = {article_data(a)["issue_date_inferred"] for a in Article.objects.filter(source_file__path__endswith="front.txt")}
+    assert (inferred_flags, front_flags) == ({True}, {False})
+
+
+def test_an_editors_date_correction_settles_every_page_of_the_issue(db, seed_dir, tmp_path):
+    from articles.editing.issues import move_issue_date
+
+    front = tmp_path / "front.txt"
+    front.write_text(next(seed_dir.glob("004_*.txt")).read_text(encoding="utf-8").replace("星期四", "星期五"), encoding="utf-8")
+    import_paths([str(front)])
+    assert all({"inferred_date", "masthead_conflict"} <= set(a.review_reasons) for a in Article.objects.all())
+    move_issue_date(Issue.objects.get(), dt.date(2023, 2, 10), reason="报头星期为准")
+    assert not Page.objects.filter(date_inferred=True).exists()
+    assert not any({"inferred_date", "masthead_conflict"} & set(a.review_reasons) for a in Article.objects.all())
+    assert not any(a.date_inferred for a in Article.objects.select_related("page__issue"))
 
 
 def test_moved_pages_keep_their_numbers_on_reimport(db, seed_dir, tmp_path):
@@ -504,7 +549,7 @@ def test_a_masthead_that_disagrees_with_itself_needs_review(db, seed_dir, tmp_pa
     assert (issue.date, issue.number, issue.date_inferred) == (dt.date(2023, 2, 9), 23211, True)
     assert issue.date_evidence[0] == {"text": "星期五 与其余报头信息不一致", "line": 0, "resolved": None, "source": issue.date_evidence[0]["source"], "kind": "problem"}
     assert issue.pages.get().number == 1 and issue.pages.get().date_inferred
-    assert all("inferred_date" in a.review_reasons and a.needs_review for a in Article.objects.all())
+    assert all({"inferred_date", "masthead_conflict"} <= set(a.review_reasons) and a.needs_review for a in Article.objects.all())
 
 
 def test_failed_rows_show_in_the_admin_and_do_not_reach_the_export(db, seed_dir, tmp_path, admin_client):

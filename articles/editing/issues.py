@@ -13,6 +13,10 @@ from articles.signals import notify_articles_changed
 __all__ = ["CorrectionError", "move_issue_date"]
 
 
+# An editor's date settles both doubts about it.
+DATE_REASONS = {"inferred_date", "masthead_conflict"}
+
+
 @transaction.atomic
 def move_issue_date(issue: Issue, new_date: dt.date, user=None, reason: str = "") -> Issue:
     old_date = issue.date
@@ -29,10 +33,11 @@ def move_issue_date(issue: Issue, new_date: dt.date, user=None, reason: str = ""
     stamp(issue, user, reason or f"更正日期 {old_date} → {new_date}").save()
     IssueDateRedirect.objects.filter(old_date=new_date).delete()  # the new date is real now
     IssueDateRedirect.objects.update_or_create(old_date=old_date, defaults={"issue": issue})
+    issue.pages.update(date_inferred=False)  # every file on the issue now has the editor's date
     articles = list(Article.objects.filter(page__issue=issue))
     for article in articles:
         article.published_on = new_date
-        article.review_reasons = [r for r in article.review_reasons if r != "inferred_date"]
+        article.review_reasons = [r for r in article.review_reasons if r not in DATE_REASONS]
         article.needs_review = bool(article.review_reasons) and article.reviewed_at is None
         article.version += 1  # an editor's open form from before the move must not save the old state back
         stamp(article, user, f"所属一期更正日期 {old_date} → {new_date}")

@@ -20,7 +20,7 @@ UNDATED = dt.date(1900, 1, 1)  # files with no date clue at all wait here for an
 PARK = 10_000  # page numbers far above any real one, free for a moment's parking
 EVIDENCE_PER_FILE = 12
 EVIDENCE_LIMIT = 200  # an issue that gathers many undated files keeps a bounded list
-# Parser notes that report a problem rather than a passed check (articles/parsing/dates.py).
+# Wording of the parser's notes that describe the conflict (articles/parsing/dates.py), shown first.
 PROBLEM_WORDS = ("不一致", "不足以")
 
 
@@ -39,10 +39,10 @@ def date_problems(info: IssueDate) -> list[str]:
     """Notes saying a printed masthead disagrees with itself: such a date needs an editor's look."""
     if info.inferred:
         return []  # already flagged as inferred; its notes only explain the guess
+    if "masthead_conflict" not in info.review_reasons:
+        return []
     problems = [note for note in info.notes if any(word in note for word in PROBLEM_WORDS)]
-    if not problems and info.confidence < 0.9:
-        problems = ["报头日期各项不完全一致 (masthead parts disagree)"]
-    return problems
+    return problems or ["报头日期各项不完全一致 (masthead parts disagree)"]
 
 
 def file_evidence(info: IssueDate, source_path: str, problems: list[str]) -> list[dict]:

@@ -80,6 +80,11 @@ class Article(models.Model):
         return self.headline or self.kicker or self.subheadline or "(无标题)"
 
     @property
+    def date_inferred(self) -> bool:
+        """Its date is a guess: the issue has no printed date, or this file's pages joined a day by inference."""
+        return self.page.issue.date_inferred or self.page.date_inferred
+
+    @property
     def paragraphs(self) -> list[str]:
         return [p for p in self.body.split("\n\n") if p.strip()]
 

@@ -97,7 +97,7 @@ def article_detail(request, year, month, day, page, position):
 
 def review_labels(article, issue) -> list[str]:
     """Why an editor should look at the article, in Chinese; the inferred date has its own notice."""
-    shown_elsewhere = {ReviewReason.INFERRED_DATE} if issue.date_inferred else set()
+    shown_elsewhere = {ReviewReason.INFERRED_DATE} if article.date_inferred else set()
     return [ReviewReason(code).label for code in article.review_reasons if code in ReviewReason.values and code not in shown_elsewhere]
 
 
