@@ -1,6 +1,7 @@
 """Production settings pass Django's deployment checklist and send the security headers."""
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -107,3 +108,46 @@ def test_gunicorn_logs_one_json_object_per_line_on_stdout(tmp_path):
     access = next(r for r in records if r["logger"] == "gunicorn.access")
     assert access["path"] == "/healthz" and access["query"] == "probe=1" and access["status"] == 200 and access["method"] == "GET"
     assert "Booting worker" not in err and "[INFO]" not in err, err  # nothing left in gunicorn's plain-text stderr format
+
+
+INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)([^>]*)>", re.I)
+INLINE_ATTRIBUTE = re.compile(r"<[a-z][^>]*\s(style|on[a-z]+)\s*=", re.I)
+
+
+def assert_csp_clean(response, where: str) -> None:
+    policy = response.headers.get("Content-Security-Policy", "")
+    assert "script-src" in policy and "'unsafe-inline'" not in policy, where
+    nonces = set(re.findall(r"'nonce-([^']+)'", policy))
+    html = response.content.decode()
+    for attributes in INLINE_SCRIPT.findall(html):
+        if 'type="application/json"' in attributes or "type='application/json'" in attributes:
+            continue  # data, never run
+        nonce = re.search(r'\bnonce="([^"]+)"', attributes)
+        assert nonce and nonce.group(1) in nonces, f"inline <script{attributes}> without the page's nonce on {where}"
+    found = INLINE_ATTRIBUTE.search(html)
+    assert not found, f"inline {found.group(1)}= attribute on {where}: {html[max(0, found.start() - 80):found.end() + 80]}"
+
+
+@pytest.mark.django_db
+def test_csp_holds_on_reader_pages_and_the_admin(client, imported_seeds):
+    from django.contrib.auth.models import User
+
+    from articles.models import Article
+
+    article = Article.objects.filter(contributions__isnull=False, districts__isnull=False, page__section__isnull=False).first()
+    page = article.page
+    urls = [
+        "/", "/archive/", f"/archive/{page.issue.date:%Y}/", page.issue.get_absolute_url(), page.get_absolute_url(),
+        article.get_absolute_url(), page.section.get_absolute_url(), article.districts.first().get_absolute_url(),
+        article.contributions.first().author.get_absolute_url(), "/search/?q=株洲", "/no-such-page/",
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code in (200, 404), url
+        assert_csp_clean(response, url)
+    editor = User.objects.create_user("csp-editor", password="x", is_staff=True, is_superuser=True)
+    client.force_login(editor, backend="django.contrib.auth.backends.ModelBackend")
+    for url in ["/admin/", "/admin/articles/article/", f"/admin/articles/article/{article.pk}/change/", f"/admin/articles/article/{article.pk}/history/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert_csp_clean(response, url)
