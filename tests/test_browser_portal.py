@@ -118,6 +118,24 @@ def test_search_from_the_header(live_server, seeded, page):
     assert page.locator("mark").first.inner_text() == "芦淞"
 
 
+def test_search_results_start_on_a_phones_first_screen(browser, live_server, seeded):
+    """The filters fold away on a phone (no JavaScript needed); wide screens show them open."""
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/search/?q=渌口")
+    first = page.locator(".search-results .article-item").first.bounding_box()
+    assert first["y"] + 60 < PHONE["height"], f"first result starts at {first['y']}px"
+    assert page.locator(".search-main input[name=q]").is_visible() and not page.get_by_label("起始日期").is_visible()
+    page.locator(".more-filters > summary").click()
+    assert page.get_by_label("起始日期").is_visible()
+    context.close()
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(live_server.url + "/search/?q=渌口")
+    assert page.get_by_label("起始日期").is_visible() and not page.locator(".more-filters > summary").is_visible()
+    context.close()
+
+
 PAGES = ["/", "/archive/", "/archive/2023/", "/archive/2023/02/", "/2023/02/09/", "/2023/02/09/1/", "/2023/02/09/1/1/", "/2023/12/29/2/1/", "/sections/", "/sections/tou-ban/", "/districts/", "/districts/lukou/", "/authors/", "/authors/zou-yi-min/", "/search/?q=渌口", "/2023/02/30/"]
 
 
