@@ -70,7 +70,7 @@ def test_reader_journey(live_server, seeded, page):
     page.goto(live_server.url + "/")
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     page.get_by_role("link", name="往期", exact=True).click()
-    page.get_by_role("link", name="2023年").click()
+    page.get_by_role("link", name="2023年", exact=True).click()
     page.get_by_role("link", name="2023年2月", exact=True).click()
     page.get_by_role("link", name="2023年2月9日 第23211期").click()
     assert page.url.endswith("/2023/02/09/")
