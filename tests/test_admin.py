@@ -88,6 +88,30 @@ def test_editors_group_has_content_permissions_only(db):
     codenames = set(Group.objects.get(name="editors").permissions.values_list("codename", flat=True))
     assert {"change_article", "view_issue", "change_page", "add_place", "delete_contribution"} <= codenames
     assert not any(c.endswith(("_user", "_group", "_permission")) for c in codenames)
+    # Merging keeps every word and byline; deleting would not, so editors merge.
+    assert not {"delete_article", "delete_author"} & codenames
+    assert "view_removedarticle" in codenames
+
+
+def test_editors_merge_but_cannot_delete_articles_or_authors(editor_client, imported_seeds):
+    article = Article.objects.get(headline="攸县“码上贷” 发放小额贷款逾52亿元")
+    assert editor_client.get(f"/admin/articles/article/{article.pk}/delete/").status_code == 403
+    actions = editor_client.get("/admin/articles/article/").content.decode()
+    assert "merge_into_previous_action" in actions and 'value="delete_selected"' not in actions
+    assert 'value="merge_action"' in editor_client.get("/admin/articles/author/").content.decode()
+    response = editor_client.post("/admin/articles/article/", {"action": "merge_into_previous_action", "_selected_action": [article.pk], "reason": "同一篇", "confirm": "1"})
+    assert response.status_code in (200, 302) and not Article.objects.filter(pk=article.pk).exists()
+    assert "攸县" in editor_client.get("/admin/articles/removedarticle/").content.decode()
+
+
+def test_a_superusers_deletion_is_remembered_by_the_importer(admin_client, imported_seeds):
+    from articles.models import RemovedArticle
+
+    article = Article.objects.get(headline="攸县“码上贷” 发放小额贷款逾52亿元")
+    response = admin_client.post(f"/admin/articles/article/{article.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302 and not Article.objects.filter(pk=article.pk).exists()
+    record = RemovedArticle.objects.get()
+    assert (record.title, record.source_file_id, record.reason) == (article.display_title, article.source_file_id, "在后台删除")
 
 
 def test_anonymous_is_sent_to_login(client, db):

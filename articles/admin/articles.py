@@ -17,7 +17,7 @@ from articles.admin.review import review_queue_view
 from articles.choices import ReviewReason, SetBy
 from articles.editing import CorrectionError, stamp
 from articles.editing.articles import merge_into_previous, retag_districts
-from articles.models import Article, ArticleDistrict, Contribution
+from articles.models import Article, ArticleDistrict, Contribution, RemovedArticle
 from articles.signals import notify_articles_changed
 
 # Form fields a re-import must not overwrite once an editor changed them (import's field names).
@@ -75,6 +75,16 @@ class ArticleAdmin(ValidSelectionMixin, HistoryAdmin):
 
     def has_add_permission(self, request):
         return False  # articles come from the importer, or from splitting one (which checks add_article itself)
+
+    # Only superusers may delete (editors merge instead); the importer is told not to bring the article back.
+    def delete_model(self, request, obj):
+        RemovedArticle.record(obj, request.user, "在后台删除")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            RemovedArticle.record(article, request.user, "在后台删除")
+        super().delete_queryset(request, queryset)
 
     @admin.display(description="版面", ordering="page__number")
     def page_label(self, obj):
@@ -225,7 +235,7 @@ class ArticleAdmin(ValidSelectionMixin, HistoryAdmin):
             "admin/articles/article/retag_districts.html", "替换区县", form,
         )
 
-    @admin.action(description="并入本版上一篇文章…", permissions=["change", "delete"])
+    @admin.action(description="并入本版上一篇文章…", permissions=["change"])  # nothing is lost: no delete right needed
     def merge_into_previous_action(self, request, queryset):
         form = corrections.action_form(request, ConfirmForm)
         if form.is_bound and form.is_valid():
@@ -253,3 +263,19 @@ class ArticleAdmin(ValidSelectionMixin, HistoryAdmin):
             path("review/", view(lambda request: review_queue_view(self, request)), name="articles_article_review"),
             path("<int:pk>/split/", view(lambda request, pk: corrections.split_view(self, request, pk)), name="articles_article_split"),
         ] + super().get_urls()
+
+
+@admin.register(RemovedArticle)
+class RemovedArticleAdmin(admin.ModelAdmin):
+    """What editors merged away or deleted: a re-import of the source file will not bring these back."""
+
+    list_display = ["title", "source_file", "merged_into", "removed_by", "removed_at", "reason"]
+    list_select_related = ["source_file", "merged_into", "removed_by"]
+    search_fields = ["title", "source_file__path"]
+    readonly_fields = [f.name for f in RemovedArticle._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
