@@ -129,6 +129,25 @@ def test_unreadable_entries_in_a_directory(good, monkeypatch):
     assert SourceFile.objects.filter(path__endswith="good.txt").exists()
 
 
+def test_an_unreadable_subdirectory_is_reported_not_skipped(good, monkeypatch):
+    (good / "closed").mkdir()
+    shutil.copy(good / "good.txt", good / "closed" / "inside.txt")
+    (good / "open").mkdir()
+    shutil.copy(next(ROOT.glob("seeds/001_*.txt")), good / "open" / "other.txt")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if Path(path).name == "closed":  # as for a non-root user without the x bit (tests run as root)
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    code, out, err = run_import(good)
+    assert code == 1 and "closed" in err and "cannot list directory" in err
+    imported = {p.rsplit("/", 1)[-1] for p in SourceFile.objects.values_list("path", flat=True)}
+    assert imported == {"good.txt", "other.txt"}
+
+
 def test_same_file_twice_under_different_names(good):
     shutil.copy(good / "good.txt", good / "again.txt")
     code, out, err = run_import(good)

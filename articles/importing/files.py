@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,14 +26,7 @@ def collect_files(paths: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            try:
-                entries = sorted(path.rglob("*.txt"))
-            except OSError as exc:
-                problems.append((raw, f"无法读取目录 (cannot list directory): {exc.strerror or exc}"))
-                continue
-            for entry in entries:
-                if any(part.startswith(".") for part in entry.relative_to(path).parts):
-                    continue
+            for entry in _text_files(path, problems):
                 if entry.is_symlink() and not entry.exists():
                     problems.append((str(entry), "链接指向的文件不存在 (dangling symlink)"))
                 elif entry.is_file():
@@ -46,6 +40,19 @@ def collect_files(paths: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
         else:
             problems.append((raw, "文件不存在 (no such file or directory)"))
     return files, problems
+
+
+def _text_files(top: Path, problems: list[tuple[str, str]]) -> list[Path]:
+    """*.txt under `top`, hidden entries skipped; a directory that can't be listed is a problem, not a silent gap."""
+
+    def unreadable(exc: OSError) -> None:
+        problems.append((exc.filename or str(top), f"无法读取目录 (cannot list directory): {exc.strerror or exc}"))
+
+    found: list[Path] = []
+    for folder, subfolders, names in os.walk(top, onerror=unreadable):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        found += [Path(folder) / name for name in names if name.endswith(".txt") and not name.startswith(".")]
+    return sorted(found)
 
 
 def read_blob(path: Path, label: str, max_bytes: int) -> SourceBlob:
