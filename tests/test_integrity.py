@@ -38,3 +38,19 @@ def test_missing_and_orphaned_rows_are_reported(imported_seeds):
     Article.objects.filter(pk=second).delete()  # re-indexed on commit: in a test transaction that never comes
     with pytest.raises(CommandError, match=rf"missing \[{first}\], orphaned \[{second}\]"):
         integrity()
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_the_parsing_workers_documents_are_what_the_tables_give(db, seed_dir, django_capture_on_commit_callbacks, monkeypatch, workers):
+    """New articles are indexed from documents built beside the parser, never re-read: they must match the tables."""
+    from articles.importing.service import import_paths
+    from articles.search import indexing
+
+    reread = []
+    real = indexing._articles
+    monkeypatch.setattr(indexing, "_articles", lambda ids: reread.extend(ids) or real(ids))
+    with django_capture_on_commit_callbacks(execute=True):
+        import_paths([str(seed_dir)], workers=workers)
+    assert Article.objects.count() >= 40 and reread == []  # every new article came with its document
+    report = integrity()  # rebuilds every document from the tables and compares
+    assert f"articles: {Article.objects.count()}" in report and "missing from index: 0" in report and "stale: 0" in report

@@ -1,4 +1,4 @@
-"""The pure half of an import: read, hash, decode and parse a file. No Django here.
+"""The pure half of an import: read, hash, decode, parse a file and tokenise it for search. No Django here.
 
 Large runs do this in a worker process while the main process writes the previous
 files, so the two halves use both cores. The window of files in flight is bounded,
@@ -16,12 +16,13 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from articles.importing.files import read_blob
 from articles.parsing import ParseError, parse_bytes
-from articles.parsing.types import DateEvidence, IssueDate, ParsedFile
+from articles.parsing.types import ARTICLE_ROLES, DateEvidence, IssueDate, ParsedArticle, ParsedFile
+from articles.search.documents import Document, build_document, document_text
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,8 @@ class Prepared:
     size: int = 0
     error: str = ""  # unreadable or unparseable: the file fails with this message
     parsed: ParsedFile | None = None  # None when error, or when the content is known
+    # Search documents for the file's articles in order, built here so the writer doesn't tokenise them.
+    documents: list[Document] = field(default_factory=list)
 
     @property
     def known(self) -> bool:
@@ -65,7 +68,21 @@ def prepare(job: Job) -> Prepared:
         return prepared
     prepared.text_sha256 = text_digest(prepared.parsed.text)
     apply_filename_date(prepared.parsed, job.label)
+    prepared.documents = [parsed_document(a) for page in prepared.parsed.pages for a in page.articles]
     return prepared
+
+
+def byline_names(article: ParsedArticle) -> list[str]:
+    """The people the writer credits on the article, in order (what its contributions will hold)."""
+    credited = dict.fromkeys((p.name, p.role) for p in article.contributors if p.role in ARTICLE_ROLES)
+    return [name for name, _ in credited]
+
+
+def parsed_document(article: ParsedArticle) -> Document:
+    """The search document of a new article as the writer will store it (article_id filled in later)."""
+    text = document_text(article.kicker[:300], article.headline[:300], article.subheadline[:300], article.body,
+                         article.captions, article.pull_quotes, byline_names(article), article.byline_raw)
+    return build_document(0, *text)
 
 
 def text_digest(text: str) -> str:

@@ -184,9 +184,9 @@ def import_prepared(prepared: Prepared, context: RunContext | None, known: Known
             source.text_sha256 = text_sha
             source.status, source.error_message, source.imported_at = ImportStatus.IMPORTED, "", timezone.now()
             source.save()
-            result = write_file(source, parsed, context, fresh=existing is None)
-            ids, removed = set(result.article_ids), set(result.removed_ids)
-            transaction.on_commit(lambda: notify_articles_changed(ids, removed))
+            result = write_file(source, parsed, context, fresh=existing is None, documents=prepared.documents)
+            ids, removed, documents = set(result.article_ids), set(result.removed_ids), result.documents
+            transaction.on_commit(lambda: notify_articles_changed(ids, removed, documents))
     except ImportProblem as exc:
         context.discard_file()
         return _failed(prepared, str(exc), dry_run=False)

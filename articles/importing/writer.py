@@ -7,7 +7,7 @@ editor changed (the *edited_fields*, and links an editor set).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from simple_history.utils import bulk_create_with_history
 
@@ -15,6 +15,7 @@ from articles.choices import SetBy
 from articles.importing.context import RunContext
 from articles.importing.issues import ImportProblem, PageNumbers, Placement, resolve_issue  # noqa: F401  (re-exported for callers)
 from articles.importing.matching import match_articles
+from articles.importing.prepare import byline_names
 from articles.importing.positions import ArticlePositions
 from articles.models import (
     Article,
@@ -27,9 +28,9 @@ from articles.models import (
     SourceFile,
 )
 from articles.parsing.districts import tag_districts
-from articles.parsing.types import ParsedArticle, ParsedFile, ParsedPage
+from articles.parsing.types import ARTICLE_ROLES, ParsedArticle, ParsedFile, ParsedPage
+from articles.search.documents import Document
 
-ARTICLE_ROLES = {"reporter", "correspondent", "writer", "photographer", "compiler", "editor"}
 FIELD_LABELS = {"kicker": "引题", "headline": "主题", "subheadline": "副题", "body": "正文", "captions": "图片说明", "pull_quotes": "摘句", "byline_raw": "署名"}
 PAGE_FIELD_LABELS = {"section": "栏目", "section_label": "版名", "header_raw": "版头"}
 
@@ -43,10 +44,14 @@ class WriteResult:
     removed_ids: set[int] = field(default_factory=set)
     flagged: int = 0
     kept: list[str] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)  # search documents of the new articles, ready to write
 
 
-def write_file(source: SourceFile, parsed: ParsedFile, context: RunContext, fresh: bool) -> WriteResult:
-    """`fresh`: nothing in the database came from this source yet (skips the matching queries)."""
+def write_file(source: SourceFile, parsed: ParsedFile, context: RunContext, fresh: bool, documents: list[Document] = ()) -> WriteResult:
+    """`fresh`: nothing in the database came from this source yet (skips the matching queries).
+
+    `documents`: the parsing worker's search documents, one per parsed article in order.
+    """
     placement = resolve_issue(parsed, source.path)
     result = WriteResult(issue=placement.issue, placement=placement)
     pages = [p for p in parsed.pages if p.articles or p.header_raw or p.extra_lines]
@@ -57,6 +62,7 @@ def write_file(source: SourceFile, parsed: ParsedFile, context: RunContext, fres
     matches = match_articles(old_articles, [a for _, a in parsed_articles])
     removed = {} if fresh else removed_by_editor(source, [a for _, a in parsed_articles], matches)
     new_rows: list[tuple[Article, list[Contribution], list[ArticleDistrict]]] = []
+    ready: list[Document | None] = []  # the worker's document for each new row, if it still fits
     page_ids = {p.pk for p in saved_pages} | {a.page_id for a in old_articles.values()}
     positions = ArticlePositions(source, page_ids, fresh)
     for index, (page, parsed_article) in enumerate(parsed_articles):
@@ -73,9 +79,13 @@ def write_file(source: SourceFile, parsed: ParsedFile, context: RunContext, fres
         result.flagged += article.needs_review
         if old is None:
             new_rows.append((article, people, links))
+            ready.append(documents[index] if index < len(documents) and _same_byline(people, parsed_article) else None)
         else:
             result.article_ids.add(article.pk)
     create_articles(new_rows, result)
+    for (article, _, _), document in zip(new_rows, ready):
+        if document is not None:
+            result.documents.append(replace(document, article_id=article.pk))
     keep_or_remove_unmatched(old_articles.values(), positions, result)
     for old_page in old_pages.values():  # pages the file no longer has
         if not old_page.articles.exists():
@@ -207,6 +217,11 @@ def new_district_links(article: Article, tags, old: Article | None, context: Run
         for tag in tags
         if tag.district in context.districts and tag.district not in chosen
     ]
+
+
+def _same_byline(people: list[Contribution], parsed: ParsedArticle) -> bool:
+    """The worker named the people from the parse; the document fits if the contributions agree."""
+    return [c.author.name for c in people] == byline_names(parsed)
 
 
 def create_articles(rows, result: WriteResult) -> None:

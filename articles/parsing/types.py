@@ -16,6 +16,7 @@ ROLES = (
     "art_editor",  # 美术编辑
     "proofreader",  # 校对
 )
+ARTICLE_ROLES = frozenset(ROLES[:6])  # bylines of a story; the others are page staff
 
 # Review reason codes, shared by importer, admin review queue and export.
 REVIEW_REASONS = (

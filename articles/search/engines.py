@@ -9,35 +9,15 @@ Each engine stores, per article, pre-tokenised text (see tokens.py):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
+from articles.search.documents import Document
 from articles.search.query import QueryPlan, Term
-from articles.search.tokens import CJK_RUN, bigram_tokens, unigram_tokens
+from articles.search.tokens import CJK_RUN
 
 SQLITE_TABLE = "articles_search_fts"
 PG_TABLE = "articles_search_document"
-
-
-@dataclass
-class Document:
-    article_id: int
-    title: str
-    byline: str
-    body: str
-    uni: str
-
-
-def build_document(article_id: int, title: str, byline: str, body: str) -> Document:
-    return Document(
-        article_id=article_id,
-        title=" ".join(bigram_tokens(title)),
-        byline=" ".join(bigram_tokens(byline)),
-        body=" ".join(bigram_tokens(body)),
-        uni=" ".join(dict.fromkeys(unigram_tokens(title + " " + body + " " + byline))),
-    )
 
 
 def _is_single_char(tokens: list[str]) -> bool:

@@ -9,16 +9,17 @@ from django.db.models import Prefetch
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from articles.models import Article, Author, Contribution
-from articles.search.engines import Document, build_document, get_engine
+from articles.search.documents import Document, build_document, document_text
+from articles.search.engines import get_engine
 
 BATCH = 500
 
 
 def document_for(article: Article) -> Document:
-    names = " ".join(c.author.name for c in article.contributions.all())
-    title = " ".join(x for x in (article.kicker, article.headline, article.subheadline) if x)
-    body = "\n".join([article.body, *article.captions, *article.pull_quotes])
-    return build_document(article.pk, title, f"{names} {article.byline_raw}", body)
+    names = [c.author.name for c in article.contributions.all()]
+    text = document_text(article.kicker, article.headline, article.subheadline, article.body, article.captions,
+                         article.pull_quotes, names, article.byline_raw)
+    return build_document(article.pk, *text)
 
 
 def _articles(ids: list[int]):
@@ -29,18 +30,22 @@ def _articles(ids: list[int]):
     )
 
 
-def index_articles(article_ids: Iterable[int], removed_ids: Iterable[int] = ()) -> int:
-    ids = sorted(set(article_ids))
+def index_articles(article_ids: Iterable[int], removed_ids: Iterable[int] = (), documents: Iterable[Document] = ()) -> int:
+    """Re-index articles from the tables; `documents` already built from the same values are written as they are."""
+    ready = [d for d in documents if d.article_id in set(article_ids)]
+    ids = sorted(set(article_ids) - {d.article_id for d in ready})
     engine = get_engine()
     removed = sorted(set(removed_ids))
     if removed:
         engine.write([], removed)
+    for start in range(0, len(ready), BATCH):
+        engine.write(ready[start : start + BATCH], [])
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         documents = [document_for(a) for a in _articles(chunk)]
         missing = set(chunk) - {d.article_id for d in documents}
         engine.write(documents, sorted(missing))
-    return len(ids)
+    return len(ids) + len(ready)
 
 
 def rebuild(progress: Callable[[int], None] | None = None, batch: int = BATCH) -> int:
@@ -67,8 +72,8 @@ def mismatches() -> dict[str, list[int]]:
     return {"missing": sorted(actual - indexed), "orphaned": sorted(indexed - actual)}
 
 
-def _on_articles_changed(sender, article_ids=(), removed_ids=(), **kwargs) -> None:
-    index_articles(article_ids, removed_ids)
+def _on_articles_changed(sender, article_ids=(), removed_ids=(), documents=(), **kwargs) -> None:
+    index_articles(article_ids, removed_ids, documents)
 
 
 def _after_commit(ids: Callable[[], tuple[set[int], set[int]]]):
