@@ -274,3 +274,53 @@ class TestHttp:
         limited = client.get("/search/?q=株洲")
         assert limited.status_code == 429 and int(limited["Retry-After"]) >= 1
         cache.clear()
+
+
+def test_facets_of_a_huge_match_set_are_estimated_from_an_even_sample(imported_seeds, monkeypatch, client, settings):
+    import articles.search as search
+
+    settings.SEARCH_RATE_LIMIT = "off"
+    cache.clear()
+    exact = search_articles("株洲")
+    monkeypatch.setattr(search, "FACET_SAMPLE", 8)
+    cache.clear()
+    estimated = search_articles("株洲")
+    step = -(-exact.count // 8)
+    assert step > 1 and estimated.count == exact.count  # the count itself stays exact
+    assert estimated.facets_estimated and not exact.facets_estimated
+    years = estimated.facets["year"]
+    assert years and all(year["count"] % step == 0 for year in years)
+    assert abs(sum(year["count"] for year in years) - exact.count) <= step * len(years)
+    assert sum(n for _, n in estimated.histogram) == sum(year["count"] for year in years)
+    assert [hit.article.pk for hit in estimated.hits] == [hit.article.pk for hit in exact.hits]
+    monkeypatch.setattr(search, "FACET_SAMPLE", 2)
+    within = search_articles("株洲", filters={"year": 2023})  # a filtered sample stays inside the filter
+    assert within.count > 2 and within.facets_estimated
+    assert [year["name"] for year in within.facets["year"]] in (["2023"], [])
+    cache.clear()
+    assert "按均匀抽样估算" in client.get("/search/", {"q": "株洲"}).content.decode()
+    cache.clear()
+    assert client.get("/api/search", {"q": "株洲"}).json()["facets_estimated"] is True
+    monkeypatch.setattr(search, "FACET_SAMPLE", 8)
+    cache.clear()
+    assert client.get("/api/search", {"q": "芦淞"}).json()["facets_estimated"] is False  # 4 matches: counted exactly
+
+
+@pytest.mark.parametrize("order", ["relevance", "newest", "oldest"])
+def test_the_first_pages_share_one_ranking_per_query(imported_seeds, monkeypatch, order):
+    import articles.search as search
+
+    cache.clear()
+    calls = []
+    real = search._ordered_ids
+    monkeypatch.setattr(search, "_ordered_ids", lambda *args: calls.append(args[-2:]) or real(*args))  # (limit, offset)
+    monkeypatch.setattr(search, "RANKED_DEPTH", 10)
+    everything = [hit.article.pk for hit in search_articles("株洲", order=order, page_size=100).hits]  # past the depth: direct
+    assert calls == [(100, 0)] and len(everything) > 15
+    calls.clear()
+    paged = []
+    for page in (1, 2):
+        paged += [hit.article.pk for hit in search_articles("株洲", order=order, page=page, page_size=5).hits]
+    assert paged == everything[:10] and calls == [(10, 0)]  # one ranking serves both pages
+    third = [hit.article.pk for hit in search_articles("株洲", order=order, page=3, page_size=5).hits]
+    assert third == everything[10:15] and calls[-1] == (5, 10)

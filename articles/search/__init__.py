@@ -22,6 +22,12 @@ from articles.search.snippets import highlight, snippet
 
 ORDERS = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
 MAX_PAGE_SIZE = 100
+# Above this many matches (株洲 matches nearly every article), facets and the chart are estimated
+# from an even sample of about this size: their cost stays bounded as the archive grows.
+FACET_SAMPLE = 5_000
+# Ranking scores every match however few are shown, so the first pages' order (50 pages of 20)
+# is computed once per query and data version and paged from the cache.
+RANKED_DEPTH = 1_000
 
 
 @dataclass
@@ -42,6 +48,7 @@ class SearchResult:
     hits: list[Hit] = field(default_factory=list)
     facets: dict[str, list[dict]] = field(default_factory=dict)
     histogram: list[tuple[str, int]] = field(default_factory=list)
+    facets_estimated: bool = False  # facets and histogram scaled up from a sample
     message: str = ""
     requested_page: int = 1  # differs from page when the reader asked beyond the last page
 
@@ -67,34 +74,56 @@ def search_articles(query: str, *, filters: dict | None = None, order: str = "re
     offset = (result.page - 1) * page_size
     if not result.count or (strict_page and result.requested_page != result.page):
         return result
+    if offset + page_size <= RANKED_DEPTH:
+        key = "search:ranked:" + _query_key(engine, plan, restrict, filters or {}, order)
+        ranked = cache.get(key)
+        if ranked is None:
+            ranked = _ordered_ids(engine, plan, filtered, restrict, order, RANKED_DEPTH, 0)
+            cache.set(key, ranked, settings.PAGE_CACHE_SECONDS)
+        ids = ranked[offset : offset + page_size]
+    else:
+        ids = _ordered_ids(engine, plan, filtered, restrict, order, page_size, offset)
+    result.hits = _hits(ids, plan)
+    result.facets = summary.get("facets", {})
+    result.histogram = summary.get("histogram", [])
+    result.facets_estimated = summary.get("estimated", False)
+    return result
+
+
+def _ordered_ids(engine, plan, filtered, restrict, order: str, limit: int, offset: int) -> list[int]:
     if order in ("newest", "oldest"):
         direction = "-" if order == "newest" else ""
         matched = filtered.filter(pk__in=engine.matching_ids(plan))
         # (published_on, id) is one index: the newest page reads it in order and stops.
-        ids = list(matched.order_by(f"{direction}published_on", f"{direction}pk").values_list("pk", flat=True)[offset : offset + page_size])
-    else:
-        ids = engine.ranked_ids(plan, restrict, page_size, offset)
-    result.hits = _hits(ids, plan)
-    result.facets = summary.get("facets", {})
-    result.histogram = summary.get("histogram", [])
-    return result
+        return list(matched.order_by(f"{direction}published_on", f"{direction}pk").values_list("pk", flat=True)[offset : offset + limit])
+    return engine.ranked_ids(plan, restrict, limit, offset)
+
+
+def _query_key(engine, plan, restrict, filters: dict, *extra) -> str:
+    """The same query, filters, engine and data: the same key (a correction changes the data version)."""
+    from articles.cache import data_version
+
+    source = repr((plan.groups and [[(t.words, t.phrase) for t in g] for g in plan.groups], [t.words for t in plan.excluded],
+                   str(restrict.query) if restrict is not None else "", sorted((k, str(v)) for k, v in filters.items()),
+                   extra, engine.__class__.__name__, data_version()))
+    return hashlib.sha256(source.encode()).hexdigest()
 
 
 def _cached_summary(engine, plan, filtered, restrict, filters, with_facets) -> dict:
     """Count, facets and histogram for a query: computed once per data version, then cached."""
-    from articles.cache import data_version
-
-    key_source = repr((plan.groups and [[(t.words, t.phrase) for t in g] for g in plan.groups], [t.words for t in plan.excluded],
-                       str(restrict.query) if restrict is not None else "", sorted((k, str(v)) for k, v in filters.items()),
-                       with_facets, engine.__class__.__name__, data_version()))
-    key = "search:summary:" + hashlib.sha256(key_source.encode()).hexdigest()
+    key = "search:summary:" + _query_key(engine, plan, restrict, filters, with_facets)
     summary = cache.get(key)
     if summary is None:
         summary = {"count": engine.count(plan, restrict)}
         if with_facets and summary["count"]:
-            matched = filtered.filter(pk__in=engine.matching_ids(plan))
-            summary["facets"] = facets(matched)
-            summary["histogram"] = histogram(matched, filters)
+            step = -(-summary["count"] // FACET_SAMPLE)
+            if step > 1:
+                matched = Article.objects.filter(pk__in=engine.sample_ids(plan, step, restrict))
+            else:
+                matched = filtered.filter(pk__in=engine.matching_ids(plan))
+            summary["facets"] = facets(matched, scale=step)
+            summary["histogram"] = histogram(matched, filters, scale=step)
+            summary["estimated"] = step > 1
         cache.set(key, summary, settings.PAGE_CACHE_SECONDS)
     return summary
 
@@ -134,7 +163,8 @@ def _hits(ids: list[int], plan: QueryPlan) -> list[Hit]:
     ]
 
 
-def facets(matched) -> dict[str, list[dict]]:
+def facets(matched, scale: int = 1) -> dict[str, list[dict]]:
+    """District, section and year counts of the matches (× scale when `matched` is a sample)."""
     ids = matched.values("pk")
     districts = (
         ArticleDistrict.objects.filter(article__in=ids).values("district__name", "district__slug")
@@ -146,19 +176,19 @@ def facets(matched) -> dict[str, list[dict]]:
     )
     years = Article.objects.filter(pk__in=ids).annotate(year=ExtractYear("published_on")).values("year").annotate(n=Count("pk")).order_by("-year")
     return {
-        "district": [{"name": d["district__name"], "slug": d["district__slug"], "count": d["n"]} for d in districts],
-        "section": [{"name": s["page__section__name"], "slug": s["page__section__slug"], "count": s["n"]} for s in sections],
-        "year": [{"name": str(y["year"]), "slug": str(y["year"]), "count": y["n"]} for y in years],
+        "district": [{"name": d["district__name"], "slug": d["district__slug"], "count": d["n"] * scale} for d in districts],
+        "section": [{"name": s["page__section__name"], "slug": s["page__section__slug"], "count": s["n"] * scale} for s in sections],
+        "year": [{"name": str(y["year"]), "slug": str(y["year"]), "count": y["n"] * scale} for y in years],
     }
 
 
-def histogram(matched, filters: dict) -> list[tuple[str, int]]:
+def histogram(matched, filters: dict, scale: int = 1) -> list[tuple[str, int]]:
     """Matches per year, or per month when the range is two years or less."""
     ids = matched.values("pk")
     start, end = filters.get("date_from"), filters.get("date_to")
     short = filters.get("year") or (start and end and (end - start) <= dt.timedelta(days=731))
     if short:
         rows = Article.objects.filter(pk__in=ids).annotate(m=TruncMonth("published_on")).values("m").annotate(n=Count("pk")).order_by("m")
-        return [(f"{r['m']:%Y-%m}", r["n"]) for r in rows]
+        return [(f"{r['m']:%Y-%m}", r["n"] * scale) for r in rows]
     rows = Article.objects.filter(pk__in=ids).annotate(y=ExtractYear("published_on")).values("y").annotate(n=Count("pk")).order_by("y")
-    return [(str(r["y"]), r["n"]) for r in rows]
+    return [(str(r["y"]), r["n"] * scale) for r in rows]

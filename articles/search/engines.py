@@ -49,6 +49,17 @@ class SQLiteEngine:
     def matching_ids(self, plan: QueryPlan) -> RawSQL:
         return RawSQL(f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s", [self.match_expression(plan)])
 
+    def sample_ids(self, plan: QueryPlan, step: int, restrict=None) -> list[int]:
+        """Every `step`-th match by id (an even sample across the archive): one pass over the match list."""
+        extra, params = self._restrict(restrict, column="m.id")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH m AS MATERIALIZED (SELECT rowid AS id FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s AND rowid %% %s = 0) "
+                f"SELECT m.id FROM m WHERE 1{extra}",
+                [self.match_expression(plan), step, *params],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
 
     def _restrict(self, restrict, column: str = "rowid") -> tuple[str, list]:
         if restrict is None:
@@ -120,6 +131,15 @@ class PostgresEngine:
 
     def matching_ids(self, plan: QueryPlan) -> RawSQL:
         return RawSQL(f"SELECT article_id FROM {PG_TABLE} WHERE document @@ to_tsquery('simple', %s)", [self.tsquery(plan)])
+
+    def sample_ids(self, plan: QueryPlan, step: int, restrict=None) -> list[int]:
+        extra, params = self._restrict(restrict)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT article_id FROM {PG_TABLE} WHERE document @@ to_tsquery('simple', %s) AND article_id %% %s = 0{extra}",
+                [self.tsquery(plan), step, *params],
+            )
+            return [row[0] for row in cursor.fetchall()]
 
 
     def _restrict(self, restrict) -> tuple[str, list]:

@@ -125,4 +125,5 @@ def search_api(request):
             for hit in result.hits
         ],
         "facets": result.facets,
+        "facets_estimated": result.facets_estimated,
     }, json_dumps_params={"ensure_ascii": False})
