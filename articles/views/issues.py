@@ -68,7 +68,8 @@ def article_detail(request, year, month, day, page, position):
     if moved_to:
         return redirect("article", **date_kwargs(moved_to.date), page=page, position=position, permanent=True)
     article = (
-        Article.objects.select_related("page__issue", "page__section", "source_file")
+        Article.objects.select_related("page__issue", "page__section")
+        .defer("raw_text", "byline_raw", "edited_fields")  # the editor's material, not the reader's
         .prefetch_related(
             Prefetch("contributions", queryset=Contribution.objects.select_related("author").order_by("position", "id")),
             Prefetch("district_links", queryset=ArticleDistrict.objects.select_related("district").order_by("-score")),
