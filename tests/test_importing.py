@@ -32,6 +32,17 @@ def assert_recorded_as_failed(name, message):
     return source
 
 
+@pytest.fixture
+def seed_copy(db, seed_dir, tmp_path, settings):
+    """Seed 000 copied into a temporary project and imported: (path, text) for re-import tests to change."""
+    settings.BASE_DIR = tmp_path
+    text = next(seed_dir.glob("000_*.txt")).read_text(encoding="utf-8")
+    copy = tmp_path / "000.txt"
+    copy.write_text(text, encoding="utf-8")
+    import_paths([str(copy)])
+    return copy, text
+
+
 def counts():
     return {model.__name__: model.objects.count() for model in (SourceFile, Issue, Page, Article, Author, Contribution, ArticleDistrict, PageStaff)}
 
@@ -99,14 +110,10 @@ def test_changed_file_replaces_its_content_but_keeps_editor_corrections(db, tmp_
     assert any("主题" in line for line in report.kept)
 
 
-def test_articles_shifted_in_a_changed_file_are_matched_by_text(db, tmp_path, settings, seed_dir):
+def test_articles_shifted_in_a_changed_file_are_matched_by_text(db, seed_copy):
     """The first article disappears from the file: the others keep their ids, and the
     edited one keeps its editor's headline over its own text, not a neighbour's."""
-    settings.BASE_DIR = tmp_path
-    text = next(seed_dir.glob("000_*.txt")).read_text(encoding="utf-8")
-    copy = tmp_path / "000.txt"
-    copy.write_text(text, encoding="utf-8")
-    import_paths([str(copy)])
+    copy, text = seed_copy
     first = Article.objects.get(headline="渌口区今年十大民生实事项目出炉")
     edited = Article.objects.get(headline="炎陵“春风”送岗 职等你来")
     third = Article.objects.get(headline="醴陵去年社会消费品零售总额增长6.2%")
@@ -123,12 +130,8 @@ def test_articles_shifted_in_a_changed_file_are_matched_by_text(db, tmp_path, se
     assert any(f"#{edited.pk}" in line for line in report.kept)
 
 
-def test_an_edited_article_the_file_no_longer_has_is_kept(db, tmp_path, settings, seed_dir):
-    settings.BASE_DIR = tmp_path
-    text = next(seed_dir.glob("000_*.txt")).read_text(encoding="utf-8")
-    copy = tmp_path / "000.txt"
-    copy.write_text(text, encoding="utf-8")
-    import_paths([str(copy)])
+def test_an_edited_article_the_file_no_longer_has_is_kept(db, seed_copy):
+    copy, text = seed_copy
     gone = Article.objects.get(headline="渌口区今年十大民生实事项目出炉")
     gone.edited_fields = ["districts"]
     gone.save()
@@ -385,14 +388,10 @@ def test_dry_run_records_no_failures_or_duplicates(db, seed_dir, tmp_path):
 # --- (page, position) is unique: re-imports step around an editor's split -------------------
 
 
-def test_reimport_after_an_editors_split_keeps_the_split_parts_permalink(db, seed_dir, tmp_path, settings):
+def test_reimport_after_an_editors_split_keeps_the_split_parts_permalink(db, seed_copy):
     from articles.editing.articles import split_article
 
-    settings.BASE_DIR = tmp_path
-    text = next(seed_dir.glob("000_*.txt")).read_text(encoding="utf-8")
-    copy = tmp_path / "000.txt"
-    copy.write_text(text, encoding="utf-8")
-    import_paths([str(copy)])
+    copy, text = seed_copy
     article = Article.objects.get(headline="炎陵“春风”送岗 职等你来")
     second = split_article(article, 2, headline="招聘会分两种形式")
     page = article.page
@@ -408,15 +407,11 @@ def test_reimport_after_an_editors_split_keeps_the_split_parts_permalink(db, see
     assert Article.objects.get(pk=second.pk).position == before[second.pk]
 
 
-def test_reimport_does_not_bring_back_an_article_an_editor_merged_away(db, seed_dir, tmp_path, settings):
+def test_reimport_does_not_bring_back_an_article_an_editor_merged_away(db, seed_copy):
     from articles.editing.articles import merge_into_previous
     from articles.models import RemovedArticle
 
-    settings.BASE_DIR = tmp_path
-    text = next(seed_dir.glob("000_*.txt")).read_text(encoding="utf-8")
-    copy = tmp_path / "000.txt"
-    copy.write_text(text, encoding="utf-8")
-    import_paths([str(copy)])
+    copy, text = seed_copy
     merged = Article.objects.get(headline="攸县“码上贷” 发放小额贷款逾52亿元")
     survivor = merge_into_previous(merged, reason="两篇本是一篇")
     record = RemovedArticle.objects.get()
