@@ -1,6 +1,7 @@
 """The import service writes parsed seed files to the database, idempotently, per-file transactions."""
 
 import datetime as dt
+import logging
 import shutil
 
 import pytest
@@ -244,8 +245,9 @@ def test_a_masthead_outranks_the_file_name(db, seed_dir, tmp_path):
     assert Issue.objects.get().date == dt.date(2023, 2, 9)
 
 
-def test_a_parsing_worker_process_gives_the_same_result(db, seed_dir, tmp_path):
+def test_a_parsing_worker_process_gives_the_same_result(db, seed_dir, tmp_path, caplog):
     """Large runs parse in a worker process; the database must end up the same, in order."""
+    caplog.set_level(logging.WARNING, logger="articles.importing.prepare")
     for n in range(3):
         for source in seed_dir.glob("00[0-3]_*.txt"):
             text = source.read_text(encoding="utf-8")
@@ -258,6 +260,8 @@ def test_a_parsing_worker_process_gives_the_same_result(db, seed_dir, tmp_path):
     again = import_paths([str(tmp_path)], workers=1)
     assert [f.status for f in again.files] == ["unchanged"] * 12 + ["duplicate"]
     assert sorted(Article.objects.values_list("source_file__path", "source_index", "headline")) == rows
+    # The worker really ran: a worker that cannot start falls back to parsing in-process, silently slow.
+    assert "parsing worker failed" not in caplog.text
 
 
 def test_reimport_follows_an_editors_date_correction_and_keeps_page_numbers(db, seed_dir, tmp_path, settings):
