@@ -569,3 +569,33 @@ def test_failed_rows_show_in_the_admin_and_do_not_reach_the_export(db, seed_dir,
     call_command("export_articles", stdout=out)
     sources = {json.loads(line)["source_file"] for line in out.getvalue().splitlines()}
     assert sources == {SourceFile.objects.get(status="imported").path}
+
+
+def test_the_index_is_written_in_batches_and_flushed_however_the_run_ends(db, seed_dir, monkeypatch, django_capture_on_commit_callbacks):
+    from articles.importing import service
+    from articles.search import indexing
+    from articles.signals import articles_changed
+
+    monkeypatch.setattr(service, "INDEX_BATCH_FILES", 2)
+    announced = []
+    articles_changed.connect(lambda sender, article_ids, **kw: announced.append(len(article_ids)), weak=False, dispatch_uid="t-batch")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            service.import_paths([str(seed_dir)])
+        assert len(announced) == 3 and sum(announced) == Article.objects.count()  # 5 files: 2 + 2 + 1
+        assert indexing.mismatches() == {"missing": [], "orphaned": []}
+
+        def stop_after_third(report, seen=[]):
+            seen.append(report)
+            if len(seen) == 3:
+                raise KeyboardInterrupt
+
+        Article.objects.all().delete()
+        indexing.rebuild()
+        for source in SourceFile.objects.all():
+            source.delete()
+        with pytest.raises(KeyboardInterrupt), django_capture_on_commit_callbacks(execute=True):
+            service.import_paths([str(seed_dir)], progress=stop_after_third)
+        assert Article.objects.exists() and indexing.mismatches() == {"missing": [], "orphaned": []}
+    finally:
+        articles_changed.disconnect(dispatch_uid="t-batch")

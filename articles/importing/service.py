@@ -67,6 +67,43 @@ class RunReport:
         return [line for f in self.files for line in f.kept]
 
 
+class ChangeBatch:
+    """Committed files' article changes, announced together every `every` files.
+
+    One announcement re-indexes many files in one transaction: SQLite FTS5 then flushes one
+    larger segment instead of one per file, and merges far less during a long import. The
+    run flushes what is left when it ends, however it ends.
+    """
+
+    def __init__(self, every: int):
+        self.every = every
+        self.files = 0
+        self.changed: set[int] = set()
+        self.removed: set[int] = set()
+        self.documents: list = []
+
+    def add(self, changed: set[int], removed: set[int], documents: list) -> None:
+        self.changed = (self.changed - removed) | changed
+        self.removed = (self.removed - changed) | removed
+        self.documents = [d for d in self.documents if d.article_id not in changed | removed] + list(documents)
+        self.files += 1
+        if self.files >= self.every:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.files:
+            return
+        changed, removed, documents = self.changed, self.removed, self.documents
+        self.files, self.changed, self.removed, self.documents = 0, set(), set(), []
+
+        def announce() -> None:
+            with transaction.atomic():
+                notify_articles_changed(changed, removed, documents)
+
+        transaction.on_commit(announce)  # at once, unless a caller's transaction is still open
+
+
+INDEX_BATCH_FILES = 20
 PARALLEL_FROM = 50  # files: below this a worker process costs more than it saves
 
 
@@ -129,11 +166,15 @@ def import_paths(
     seen_in_run: dict[str, str] = {}
     jobs = (_job(path, known) for path in files)
     workers = auto_workers(len(files)) if workers is None else workers
-    for prepared in prepare_all(jobs, workers):
-        file_report = import_prepared(prepared, context, known, seen_in_run)
-        report.files.append(file_report)
-        if progress:
-            progress(file_report)
+    batch = ChangeBatch(every=INDEX_BATCH_FILES)
+    try:
+        for prepared in prepare_all(jobs, workers):
+            file_report = import_prepared(prepared, context, known, seen_in_run, batch)
+            report.files.append(file_report)
+            if progress:
+                progress(file_report)
+    finally:
+        batch.flush()
     if context:
         report.authors_created = context.authors_created
     return report
@@ -144,7 +185,8 @@ def _job(path: Path, known: KnownFiles) -> Job:
     return Job(path=path, label=label, max_bytes=settings.IMPORT_MAX_FILE_BYTES, known_sha256=known.imported_sha_of(label))
 
 
-def import_prepared(prepared: Prepared, context: RunContext | None, known: KnownFiles, seen_in_run: dict[str, str]) -> FileReport:
+def import_prepared(prepared: Prepared, context: RunContext | None, known: KnownFiles, seen_in_run: dict[str, str],
+                    batch: ChangeBatch) -> FileReport:
     """The database half for one file. `context` None means dry run: decide, write nothing.
 
     `seen_in_run` maps byte and text hashes to the path that holds them in this run.
@@ -185,8 +227,6 @@ def import_prepared(prepared: Prepared, context: RunContext | None, known: Known
             source.status, source.error_message, source.imported_at = ImportStatus.IMPORTED, "", timezone.now()
             source.save()
             result = write_file(source, parsed, context, fresh=existing is None, documents=prepared.documents)
-            ids, removed, documents = set(result.article_ids), set(result.removed_ids), result.documents
-            transaction.on_commit(lambda: notify_articles_changed(ids, removed, documents))
     except ImportProblem as exc:
         context.discard_file()
         return _failed(prepared, str(exc), dry_run=False)
@@ -195,6 +235,7 @@ def import_prepared(prepared: Prepared, context: RunContext | None, known: Known
         context.discard_file()
         logger.exception("import of %s failed", path)
         return _failed(prepared, f"写入数据库失败 (database error): {exc}", dry_run=False)
+    batch.add(set(result.article_ids), set(result.removed_ids), result.documents)  # committed (or in the caller's transaction)
     known.record(path, sha, text_sha, ImportStatus.IMPORTED)
     return FileReport(
         path=path,
