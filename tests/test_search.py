@@ -1,5 +1,7 @@
 """Search on the real seeds: the same cases run on SQLite and PostgreSQL (run the suite on both)."""
 
+import datetime as dt
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
@@ -276,51 +278,123 @@ class TestHttp:
         cache.clear()
 
 
-def test_facets_of_a_huge_match_set_are_estimated_from_an_even_sample(imported_seeds, monkeypatch, client, settings):
-    import articles.search as search
+@pytest.fixture
+def many_years(db):
+    """720 articles over 1990–1992 (24 issues a year, 10 articles each), in date order, indexed.
+
+    株洲 is in every body, 淦田 in every tenth, and 株洲 heads every tenth headline (another tenth).
+    """
+    from articles.models import Issue, Page
+    from articles.search import indexing
+
+    cache.clear()
+    days = [dt.date(year, month, day) for year in (1990, 1991, 1992) for month in range(1, 13) for day in (5, 20)]
+    issues = Issue.objects.bulk_create([Issue(date=day, number=1000 + n, page_count=1) for n, day in enumerate(days)])
+    pages = Page.objects.bulk_create([Page(issue=issue, number=1) for issue in issues])
+    articles, n = [], 0
+    for page, day in zip(pages, days):
+        for position in range(1, 11):
+            headline = f"株洲新闻第{n}号" if n % 10 == 1 else f"本地新闻第{n}号"
+            body = "今天株洲天气晴。" + ("淦田镇举行活动。" if n % 10 == 0 else "市民出门散步。")
+            articles.append(Article(page=page, position=position, published_on=day, headline=headline, body=body))
+            n += 1
+    Article.objects.bulk_create(articles)
+    indexing.rebuild()
+    yield
+    cache.clear()
+
+
+def test_huge_match_sets_are_sampled_and_labelled_estimates(many_years, monkeypatch, client, settings):
+    import articles.search.sampling as sampling
 
     settings.SEARCH_RATE_LIMIT = "off"
-    cache.clear()
     exact = search_articles("株洲")
-    monkeypatch.setattr(search, "FACET_SAMPLE", 8)
+    assert exact.count == 720 and not exact.estimated  # every article: small enough to count
+    assert sum(n for _, n in exact.histogram) == 720 and [y for y, _ in exact.histogram] == ["1990", "1991", "1992"]
+    monkeypatch.setattr(sampling, "EXACT_LIMIT", 100)
+    monkeypatch.setattr(sampling, "SAMPLE_TARGET", 60)
     cache.clear()
     estimated = search_articles("株洲")
-    step = -(-exact.count // 8)
-    assert step > 1 and estimated.count == exact.count  # the count itself stays exact
-    assert estimated.facets_estimated and not exact.facets_estimated
-    years = estimated.facets["year"]
-    assert years and all(year["count"] % step == 0 for year in years)
-    assert abs(sum(year["count"] for year in years) - exact.count) <= step * len(years)
-    assert sum(n for _, n in estimated.histogram) == sum(year["count"] for year in years)
-    assert [hit.article.pk for hit in estimated.hits] == [hit.article.pk for hit in exact.hits]
-    monkeypatch.setattr(search, "FACET_SAMPLE", 2)
-    within = search_articles("株洲", filters={"year": 2023})  # a filtered sample stays inside the filter
-    assert within.count > 2 and within.facets_estimated
-    assert [year["name"] for year in within.facets["year"]] in (["2023"], [])
+    assert estimated.estimated and abs(estimated.count - 720) <= 72  # within 10%
+    years = dict(estimated.histogram)
+    assert list(years) == ["1990", "1991", "1992"] and all(150 <= n <= 330 for n in years.values())  # every year sampled
+    assert [y["name"] for y in estimated.facets["year"]] == ["1992", "1991", "1990"]
+    rare = search_articles("淦田")  # one article in ten: too few in the windows, so every match is read
+    assert rare.count == 72 and not rare.estimated
+    within = search_articles("株洲", filters={"year": 1991})  # the sample stays inside the filter (months)
+    assert within.estimated and [y["name"] for y in within.facets["year"]] == ["1991"]
+    assert all(label.startswith("1991-") for label, _ in within.histogram)
+    assert {hit.article.published_on.year for hit in within.hits} == {1991}
     cache.clear()
-    assert "按均匀抽样估算" in client.get("/search/", {"q": "株洲"}).content.decode()
+    page = client.get("/search/", {"q": "株洲"}).content.decode()
+    assert "约" in page and "按均匀抽样估算" in page
     cache.clear()
-    assert client.get("/api/search", {"q": "株洲"}).json()["facets_estimated"] is True
-    monkeypatch.setattr(search, "FACET_SAMPLE", 8)
+    body = client.get("/api/search", {"q": "株洲"}).json()
+    assert body["count_estimated"] is True and body["facets_estimated"] is True
+    assert client.get("/api/search", {"q": "淦田"}).json()["count_estimated"] is False
+
+
+@pytest.mark.parametrize("order", ["newest", "oldest"])
+def test_date_order_walks_the_date_index_for_huge_match_sets(many_years, monkeypatch, order):
+    import articles.search.ordering as ordering
+    import articles.search.sampling as sampling
+
+    everything = [hit.article.pk for hit in search_articles("淦田", order=order, page_size=100).hits]
+    expected = list(Article.objects.filter(body__contains="淦田").order_by(*(["-published_on", "-pk"] if order == "newest" else ["published_on", "pk"])).values_list("pk", flat=True))
+    assert everything == expected  # exact set: sorted by date
+    monkeypatch.setattr(sampling, "EXACT_LIMIT", 10)
+    monkeypatch.setattr(sampling, "SAMPLE_TARGET", 5)
+    monkeypatch.setattr(ordering, "FIRST_CHUNK", 16)
     cache.clear()
-    assert client.get("/api/search", {"q": "芦淞"}).json()["facets_estimated"] is False  # 4 matches: counted exactly
+    walked = search_articles("淦田", order=order, page_size=100)
+    assert walked.estimated and [hit.article.pk for hit in walked.hits] == expected
+    filtered = search_articles("淦田", order=order, filters={"year": 1991}, page_size=100)
+    assert [hit.article.pk for hit in filtered.hits] == [pk for pk in expected if Article.objects.get(pk=pk).published_on.year == 1991]
+
+
+def test_relevance_for_a_word_in_most_articles_puts_headline_matches_first(many_years, monkeypatch):
+    import articles.search.ordering as ordering
+
+    scored = search_articles("株洲", page_size=100)
+    assert not scored.headline_first and all("株洲" in hit.article.headline for hit in scored.hits[:72])  # bm25: headlines first
+    monkeypatch.setattr(ordering, "RANK_ALL_LIMIT", 50)
+    cache.clear()
+    result = search_articles("株洲", page_size=100)
+    assert result.headline_first
+    headline = [hit.article for hit in result.hits[:72]]
+    assert all("株洲" in a.headline for a in headline)
+    assert [a.published_on for a in headline] == sorted((a.published_on for a in headline), reverse=True)
+    assert "株洲" not in result.hits[72].article.headline
+    assert [hit.article.pk for hit in search_articles("株洲", page=2, page_size=100).hits][0] == [
+        a.pk for a in Article.objects.exclude(headline__contains="株洲").order_by("-published_on", "-pk")][28]
+    excluded = search_articles("株洲 -淦田", page_size=100)  # NOT still applies to the whole article
+    assert all("淦田" not in hit.article.body for hit in excluded.hits)
+
+
+def test_readers_page_through_the_first_thousand_matches(many_years, monkeypatch, client, settings):
+    import articles.search.service as service
+
+    settings.SEARCH_RATE_LIMIT = "off"
+    monkeypatch.setattr(service, "MAX_RESULTS", 50)
+    result = search_articles("株洲", page=2, page_size=20)
+    assert result.count == 720 and result.capped and result.num_pages == 3
+    last = search_articles("株洲", page=3, page_size=20)
+    assert len(last.hits) == 10 and search_articles("株洲", page=9, page_size=20).page == 3
+    assert client.get("/api/search", {"q": "株洲", "page": 4}).status_code == 400
+    assert "只列出前 50 篇" in client.get("/search/", {"q": "株洲"}).content.decode()
 
 
 @pytest.mark.parametrize("order", ["relevance", "newest", "oldest"])
 def test_the_first_pages_share_one_ranking_per_query(imported_seeds, monkeypatch, order):
-    import articles.search as search
+    import articles.search.service as search
 
     cache.clear()
     calls = []
-    real = search._ordered_ids
-    monkeypatch.setattr(search, "_ordered_ids", lambda *args: calls.append(args[-2:]) or real(*args))  # (limit, offset)
-    monkeypatch.setattr(search, "RANKED_DEPTH", 10)
-    everything = [hit.article.pk for hit in search_articles("株洲", order=order, page_size=100).hits]  # past the depth: direct
-    assert calls == [(100, 0)] and len(everything) > 15
-    calls.clear()
+    real = search.ordered_ids
+    monkeypatch.setattr(search, "ordered_ids", lambda *args: calls.append(args[-2]) or real(*args))  # limit
+    everything = [hit.article.pk for hit in search_articles("株洲", order=order, page_size=100).hits]
+    assert calls == [search.MAX_RESULTS] and len(everything) > 15
     paged = []
-    for page in (1, 2):
+    for page in (1, 2, 3):
         paged += [hit.article.pk for hit in search_articles("株洲", order=order, page=page, page_size=5).hits]
-    assert paged == everything[:10] and calls == [(10, 0)]  # one ranking serves both pages
-    third = [hit.article.pk for hit in search_articles("株洲", order=order, page=3, page_size=5).hits]
-    assert third == everything[10:15] and calls[-1] == (5, 10)
+    assert paged == everything[:15] and len(calls) == 1  # one ranking serves every page

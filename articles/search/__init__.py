@@ -7,7 +7,7 @@ The names below load lazily, so the import's parsing worker can use the pure mod
 (tokens, documents) without setting up Django.
 """
 
-_SERVICE_NAMES = {"search_articles", "SearchResult", "Hit", "ORDERS", "MAX_PAGE_SIZE", "apply_filters"}
+_SERVICE_NAMES = {"search_articles", "SearchResult", "Hit", "ORDERS", "MAX_PAGE_SIZE", "MAX_RESULTS", "apply_filters"}
 
 
 def __getattr__(name: str):

@@ -25,8 +25,10 @@ def _is_single_char(tokens: list[str]) -> bool:
 
 
 class SQLiteEngine:
-    def match_expression(self, plan: QueryPlan, rank: bool = False) -> str:
-        def word(tokens: list[str]) -> str:
+    def match_expression(self, plan: QueryPlan, rank: bool = False, title_only: bool = False) -> str:
+        def word(tokens: list[str], headline: bool) -> str:
+            if headline:  # the word in the headline: its bigram phrase, or a bigram starting with the character
+                return f'title : "{tokens[0]}"*' if _is_single_char(tokens) else 'title : "' + " ".join(tokens) + '"'
             if _is_single_char(tokens):
                 if rank:
                     # Same matches (every bigram c… is also in uni), but bm25 now sees c in the
@@ -37,29 +39,49 @@ class SQLiteEngine:
                 return f'uni : "{tokens[0]}"'
             return '{title body byline} : "' + " ".join(tokens) + '"'
 
-        def term(t: Term) -> str:
-            return "(" + " AND ".join(word(w) for w in t.words) + ")"
+        def term(t: Term, headline: bool = False) -> str:
+            return "(" + " AND ".join(word(w, headline) for w in t.words) + ")"
 
-        groups = ["(" + " OR ".join(term(t) for t in group) + ")" for group in plan.groups]
+        groups = ["(" + " OR ".join(term(t, title_only) for t in group) + ")" for group in plan.groups]
         expression = "(" + " AND ".join(groups) + ")"
-        if plan.excluded:
+        if plan.excluded:  # excluded anywhere in the article, even for a headline-only match
             expression += " NOT (" + " OR ".join(term(t) for t in plan.excluded) + ")"
         return expression
 
     def matching_ids(self, plan: QueryPlan) -> RawSQL:
         return RawSQL(f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s", [self.match_expression(plan)])
 
-    def sample_ids(self, plan: QueryPlan, step: int, restrict=None) -> list[int]:
-        """Every `step`-th match by id (an even sample across the archive): one pass over the match list."""
-        extra, params = self._restrict(restrict, column="m.id")
+    def window_ids(self, plan: QueryPlan, windows: list[tuple[int, int]], title_only: bool = False) -> list[int]:
+        """Matches with ids inside the windows, ascending. FTS5 seeks to each window: the cost is
+        the matches inside them, however long the whole match list is."""
+        found: list[int] = []
+        expression = self.match_expression(plan, title_only=title_only)
+        with connection.cursor() as cursor:
+            for start in range(0, len(windows), 200):  # SQLite allows 500 terms in a compound SELECT
+                arms = windows[start : start + 200]
+                sql = " UNION ALL ".join(f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s AND rowid BETWEEN %s AND %s" for _ in arms)
+                cursor.execute(sql, [value for lo, hi in arms for value in (expression, lo, hi)])
+                found += [row[0] for row in cursor.fetchall()]
+        return sorted(found)
+
+    def newest_ids(self, plan: QueryPlan, limit: int, below: int | None = None, title_only: bool = False) -> list[int]:
+        """The highest-id matches (below `below`): FTS5 reads the match list backwards and stops."""
         with connection.cursor() as cursor:
             cursor.execute(
-                f"WITH m AS MATERIALIZED (SELECT rowid AS id FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s AND rowid %% %s = 0) "
-                f"SELECT m.id FROM m WHERE 1{extra}",
-                [self.match_expression(plan), step, *params],
+                f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s AND rowid < %s ORDER BY rowid DESC LIMIT %s",
+                [self.match_expression(plan, title_only=title_only), below if below is not None else 2**62, limit],
             )
             return [row[0] for row in cursor.fetchall()]
 
+    def ranked_window(self, plan: QueryPlan, lo: int, hi: int) -> list[int]:
+        """Every match with an id in [lo, hi], best first (bm25, the headline weighted highest)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s AND rowid BETWEEN %s AND %s "
+                f"ORDER BY bm25({SQLITE_TABLE}, 10.0, 3.0, 1.0, 0.2), rowid DESC",
+                [self.match_expression(plan, rank=True), lo, hi],
+            )
+            return [row[0] for row in cursor.fetchall()]
 
     def _restrict(self, restrict, column: str = "rowid") -> tuple[str, list]:
         if restrict is None:
@@ -109,17 +131,19 @@ class SQLiteEngine:
 
 
 class PostgresEngine:
-    def tsquery(self, plan: QueryPlan, rank: bool = False) -> str:
-        def word(tokens: list[str]) -> str:
+    def tsquery(self, plan: QueryPlan, rank: bool = False, title_only: bool = False) -> str:
+        def word(tokens: list[str], headline: bool) -> str:
+            if headline:  # weight A holds the headline's bigrams
+                return f"'{tokens[0]}':*A" if _is_single_char(tokens) else "(" + " <-> ".join(f"'{t}':A" for t in tokens) + ")"
             if _is_single_char(tokens):
                 # For ranking, c:* also scores the weighted bigrams (headline A … body C) holding c.
                 return f"('x{tokens[0]}' | '{tokens[0]}':*)" if rank else f"'x{tokens[0]}'"
             return "(" + " <-> ".join(f"'{t}'" for t in tokens) + ")"
 
-        def term(t: Term) -> str:
-            return "(" + " & ".join(word(w) for w in t.words) + ")"
+        def term(t: Term, headline: bool = False) -> str:
+            return "(" + " & ".join(word(w, headline) for w in t.words) + ")"
 
-        expression = "(" + " & ".join("(" + " | ".join(term(t) for t in group) + ")" for group in plan.groups) + ")"
+        expression = "(" + " & ".join("(" + " | ".join(term(t, title_only) for t in group) + ")" for group in plan.groups) + ")"
         if plan.excluded:
             expression += " & !(" + " | ".join(term(t) for t in plan.excluded) + ")"
         return expression
@@ -132,15 +156,36 @@ class PostgresEngine:
     def matching_ids(self, plan: QueryPlan) -> RawSQL:
         return RawSQL(f"SELECT article_id FROM {PG_TABLE} WHERE document @@ to_tsquery('simple', %s)", [self.tsquery(plan)])
 
-    def sample_ids(self, plan: QueryPlan, step: int, restrict=None) -> list[int]:
-        extra, params = self._restrict(restrict)
+    def window_ids(self, plan: QueryPlan, windows: list[tuple[int, int]], title_only: bool = False) -> list[int]:
+        found: list[int] = []
+        with connection.cursor() as cursor:
+            for start in range(0, len(windows), 200):
+                arms = windows[start : start + 200]
+                ranges = " OR ".join("article_id BETWEEN %s AND %s" for _ in arms)
+                cursor.execute(f"SELECT article_id FROM {PG_TABLE} WHERE document @@ to_tsquery('simple', %s) AND ({ranges})",
+                               [self.tsquery(plan, title_only=title_only), *[v for lo, hi in arms for v in (lo, hi)]])
+                found += [row[0] for row in cursor.fetchall()]
+        return sorted(found)
+
+    def newest_ids(self, plan: QueryPlan, limit: int, below: int | None = None, title_only: bool = False) -> list[int]:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT article_id FROM {PG_TABLE} WHERE document @@ to_tsquery('simple', %s) AND article_id %% %s = 0{extra}",
-                [self.tsquery(plan), step, *params],
+                f"SELECT article_id FROM {PG_TABLE} WHERE document @@ to_tsquery('simple', %s) AND article_id < %s "
+                f"ORDER BY article_id DESC LIMIT %s",
+                [self.tsquery(plan, title_only=title_only), below if below is not None else 2**62, limit],
             )
             return [row[0] for row in cursor.fetchall()]
 
+    def ranked_window(self, plan: QueryPlan, lo: int, hi: int) -> list[int]:
+        headline = self.headline_tsquery(plan)
+        tier, tier_params = ("(document @@ to_tsquery('simple', %s)) DESC, ", [headline]) if headline else ("", [])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT article_id FROM {PG_TABLE} WHERE document @@ to_tsquery('simple', %s) AND article_id BETWEEN %s AND %s "
+                f"ORDER BY {tier}ts_rank_cd(document, to_tsquery('simple', %s), 1) DESC, article_id DESC",
+                [self.tsquery(plan), lo, hi, *tier_params, self.tsquery(plan, rank=True)],
+            )
+            return [row[0] for row in cursor.fetchall()]
 
     def _restrict(self, restrict) -> tuple[str, list]:
         if restrict is None:

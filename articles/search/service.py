@@ -19,17 +19,17 @@ from django.db.models.functions import ExtractYear, TruncMonth
 
 from articles.models import Article, ArticleDistrict
 from articles.search.engines import get_engine
+from articles.search.ordering import ordered_ids
 from articles.search.query import QueryPlan, parse_query
+from articles.search.sampling import Sample, id_range, sample_matches
 from articles.search.snippets import highlight, snippet
 
 ORDERS = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
 MAX_PAGE_SIZE = 100
-# Above this many matches (株洲 matches nearly every article), facets and the chart are estimated
-# from an even sample of about this size: their cost stays bounded as the archive grows.
-FACET_SAMPLE = 5_000
-# Ranking scores every match however few are shown, so the first pages' order (50 pages of 20)
-# is computed once per query and data version and paged from the cache.
-RANKED_DEPTH = 1_000
+# Readers page through the first 1,000 matches (50 pages of 20); filters narrow a longer list.
+MAX_RESULTS = 1_000
+# Facets and the chart count at most this many of the sampled matches (an even subsample beyond).
+FACET_IDS = 5_000
 
 
 @dataclass
@@ -50,84 +50,100 @@ class SearchResult:
     hits: list[Hit] = field(default_factory=list)
     facets: dict[str, list[dict]] = field(default_factory=dict)
     histogram: list[tuple[str, int]] = field(default_factory=list)
-    facets_estimated: bool = False  # facets and histogram scaled up from a sample
+    estimated: bool = False  # count, facets and histogram scaled up from a sample (约)
+    headline_first: bool = False  # too many matches to score: headline matches first, then newest first
     message: str = ""
     requested_page: int = 1  # differs from page when the reader asked beyond the last page
+
+    @property
+    def facets_estimated(self) -> bool:
+        return self.estimated
+
+    @property
+    def max_results(self) -> int:
+        return MAX_RESULTS
+
+    @property
+    def capped(self) -> bool:
+        """More matches than readers can page through."""
+        return self.count > MAX_RESULTS
 
 
 def search_articles(query: str, *, filters: dict | None = None, order: str = "relevance", page: int = 1,
                     page_size: int = 20, queryset=None, with_facets: bool = True, strict_page: bool = False) -> SearchResult:
     """strict_page: a page beyond the last returns no hits (the API answers 400) instead of the last page."""
     plan = parse_query(query)
+    filters = filters or {}
     page_size = max(1, min(int(page_size), MAX_PAGE_SIZE))
     result = SearchResult(query=query, plan=plan, page_size=page_size, message=plan.message, requested_page=max(int(page), 1))
     if plan.empty:
         result.message = result.message or ("请输入搜索词。" if not (query or "").strip() else "搜索词里没有可以查找的文字。")
         return result
-    engine = get_engine()
-    base = queryset if queryset is not None else Article.objects.all()
-    filtered = apply_filters(base, filters or {})
-    # Without filters the engine answers alone; with them it searches only the filtered ids.
-    restrict = filtered if filtered.query.has_filters() else None
-    summary = _cached_summary(engine, plan, filtered, restrict, filters or {}, with_facets)
-    result.count = summary["count"]
-    result.num_pages = max(1, -(-result.count // page_size))
+    search = _Search(plan, queryset if queryset is not None else Article.objects.all(), filters, order)
+    summary = search.summary(with_facets)
+    result.count, result.estimated = summary["count"], summary["estimated"]
+    result.facets, result.histogram = summary.get("facets", {}), summary.get("histogram", [])
+    result.num_pages = max(1, -(-min(result.count, MAX_RESULTS) // page_size))
     result.page = min(result.requested_page, result.num_pages)
-    offset = (result.page - 1) * page_size
     if not result.count or (strict_page and result.requested_page != result.page):
         return result
-    if offset + page_size <= RANKED_DEPTH:
-        key = "search:ranked:" + _query_key(engine, plan, restrict, filters or {}, order)
-        ranked = cache.get(key)
-        if ranked is None:
-            ranked = _ordered_ids(engine, plan, filtered, restrict, order, RANKED_DEPTH, 0)
-            cache.set(key, ranked, settings.PAGE_CACHE_SECONDS)
-        ids = ranked[offset : offset + page_size]
-    else:
-        ids = _ordered_ids(engine, plan, filtered, restrict, order, page_size, offset)
-    result.hits = _hits(ids, plan)
-    result.facets = summary.get("facets", {})
-    result.histogram = summary.get("histogram", [])
-    result.facets_estimated = summary.get("estimated", False)
+    ranked, result.headline_first = search.ranked()
+    offset = (result.page - 1) * page_size
+    result.hits = _hits(ranked[offset : offset + page_size], plan)
     return result
 
 
-def _ordered_ids(engine, plan, filtered, restrict, order: str, limit: int, offset: int) -> list[int]:
-    if order in ("newest", "oldest"):
-        direction = "-" if order == "newest" else ""
-        matched = filtered.filter(pk__in=engine.matching_ids(plan))
-        # (published_on, id) is one index: the newest page reads it in order and stops.
-        return list(matched.order_by(f"{direction}published_on", f"{direction}pk").values_list("pk", flat=True)[offset : offset + limit])
-    return engine.ranked_ids(plan, restrict, limit, offset)
+class _Search:
+    """One query against one filtered set: its sample, summary and order, each cached per data version."""
 
+    def __init__(self, plan: QueryPlan, base, filters: dict, order: str):
+        self.plan, self.filters, self.order = plan, filters, order
+        self.engine = get_engine()
+        self.filtered = apply_filters(base, filters)
+        self.restricted = self.filtered.query.has_filters()
+        self._sample = None
 
-def _query_key(engine, plan, restrict, filters: dict, *extra) -> str:
-    """The same query, filters, engine and data: the same key (a correction changes the data version)."""
-    from articles.cache import data_version
+    def sample(self) -> Sample:
+        if self._sample is None:
+            self._sample = sample_matches(self.engine, self.plan, self.filtered, self.restricted, self.filters)
+        return self._sample
 
-    source = repr((plan.groups and [[(t.words, t.phrase) for t in g] for g in plan.groups], [t.words for t in plan.excluded],
-                   str(restrict.query) if restrict is not None else "", sorted((k, str(v)) for k, v in filters.items()),
-                   extra, engine.__class__.__name__, data_version()))
-    return hashlib.sha256(source.encode()).hexdigest()
+    def summary(self, with_facets: bool) -> dict:
+        """Count, facets and histogram: computed once per query and data version, then cached."""
+        key = "search:summary:" + self._key(with_facets)
+        summary = cache.get(key)
+        if summary is None:
+            sample = self.sample()
+            summary = {"count": sample.count, "estimated": not sample.exact}
+            if with_facets and sample.ids:
+                step = -(-len(sample.ids) // FACET_IDS)
+                matched = Article.objects.filter(pk__in=sample.ids[::step])
+                summary["facets"] = facets(matched, scale=sample.scale * step)
+                summary["histogram"] = histogram(matched, self.filters, scale=sample.scale * step)
+                summary["estimated"] = summary["estimated"] or step > 1
+            cache.set(key, summary, settings.PAGE_CACHE_SECONDS)
+        return summary
 
+    def ranked(self) -> tuple[list[int], bool]:
+        """The first MAX_RESULTS ids in the reader's order, and whether headline-first stood in for scores."""
+        key = "search:ranked:" + self._key(self.order)
+        cached = cache.get(key)
+        if cached is None:
+            sample = self.sample()
+            span = (sample.ids[0], sample.ids[-1]) if sample.exact and sample.ids else id_range(self.filters)
+            cached = ordered_ids(self.engine, self.plan, self.filtered, self.restricted, sample, self.order, MAX_RESULTS, span)
+            cache.set(key, cached, settings.PAGE_CACHE_SECONDS)
+        return cached
 
-def _cached_summary(engine, plan, filtered, restrict, filters, with_facets) -> dict:
-    """Count, facets and histogram for a query: computed once per data version, then cached."""
-    key = "search:summary:" + _query_key(engine, plan, restrict, filters, with_facets)
-    summary = cache.get(key)
-    if summary is None:
-        summary = {"count": engine.count(plan, restrict)}
-        if with_facets and summary["count"]:
-            step = -(-summary["count"] // FACET_SAMPLE)
-            if step > 1:
-                matched = Article.objects.filter(pk__in=engine.sample_ids(plan, step, restrict))
-            else:
-                matched = filtered.filter(pk__in=engine.matching_ids(plan))
-            summary["facets"] = facets(matched, scale=step)
-            summary["histogram"] = histogram(matched, filters, scale=step)
-            summary["estimated"] = step > 1
-        cache.set(key, summary, settings.PAGE_CACHE_SECONDS)
-    return summary
+    def _key(self, *extra) -> str:
+        """The same query, filters, engine and data: the same key (a correction changes the data version)."""
+        from articles.cache import data_version
+
+        plan = self.plan
+        source = repr(([[(t.words, t.phrase) for t in g] for g in plan.groups], [t.words for t in plan.excluded],
+                       str(self.filtered.query) if self.restricted else "", sorted((k, str(v)) for k, v in self.filters.items()),
+                       extra, self.engine.__class__.__name__, data_version()))
+        return hashlib.sha256(source.encode()).hexdigest()
 
 
 def apply_filters(queryset, filters: dict):
@@ -165,7 +181,7 @@ def _hits(ids: list[int], plan: QueryPlan) -> list[Hit]:
     ]
 
 
-def facets(matched, scale: int = 1) -> dict[str, list[dict]]:
+def facets(matched, scale: float = 1) -> dict[str, list[dict]]:
     """District, section and year counts of the matches (× scale when `matched` is a sample)."""
     ids = matched.values("pk")
     districts = (
@@ -178,19 +194,19 @@ def facets(matched, scale: int = 1) -> dict[str, list[dict]]:
     )
     years = Article.objects.filter(pk__in=ids).annotate(year=ExtractYear("published_on")).values("year").annotate(n=Count("pk")).order_by("-year")
     return {
-        "district": [{"name": d["district__name"], "slug": d["district__slug"], "count": d["n"] * scale} for d in districts],
-        "section": [{"name": s["page__section__name"], "slug": s["page__section__slug"], "count": s["n"] * scale} for s in sections],
-        "year": [{"name": str(y["year"]), "slug": str(y["year"]), "count": y["n"] * scale} for y in years],
+        "district": [{"name": d["district__name"], "slug": d["district__slug"], "count": round(d["n"] * scale)} for d in districts],
+        "section": [{"name": s["page__section__name"], "slug": s["page__section__slug"], "count": round(s["n"] * scale)} for s in sections],
+        "year": [{"name": str(y["year"]), "slug": str(y["year"]), "count": round(y["n"] * scale)} for y in years],
     }
 
 
-def histogram(matched, filters: dict, scale: int = 1) -> list[tuple[str, int]]:
+def histogram(matched, filters: dict, scale: float = 1) -> list[tuple[str, int]]:
     """Matches per year, or per month when the range is two years or less."""
     ids = matched.values("pk")
     start, end = filters.get("date_from"), filters.get("date_to")
     short = filters.get("year") or (start and end and (end - start) <= dt.timedelta(days=731))
     if short:
         rows = Article.objects.filter(pk__in=ids).annotate(m=TruncMonth("published_on")).values("m").annotate(n=Count("pk")).order_by("m")
-        return [(f"{r['m']:%Y-%m}", r["n"] * scale) for r in rows]
+        return [(f"{r['m']:%Y-%m}", round(r["n"] * scale)) for r in rows]
     rows = Article.objects.filter(pk__in=ids).annotate(y=ExtractYear("published_on")).values("y").annotate(n=Count("pk")).order_by("y")
-    return [(str(r["y"]), r["n"] * scale) for r in rows]
+    return [(str(r["y"]), round(r["n"] * scale)) for r in rows]

@@ -106,6 +106,9 @@ def search_api(request):
                              "num_pages": result.num_pages, "count": result.count}, status=400, json_dumps_params={"ensure_ascii": False})
     return JsonResponse({
         "count": result.count,
+        "count_estimated": result.estimated,
+        "max_results": result.max_results,  # pages reach this many matches; filters narrow the rest
+        "order_note": "headline_first" if result.headline_first else "",
         "page": result.page,
         "page_size": result.page_size,
         "num_pages": result.num_pages,

@@ -1,0 +1,92 @@
+"""The first MAX_RESULTS matches in the reader's order, with work bounded by what is shown.
+
+- Date order walks the (published_on, id) index in growing chunks and keeps the chunk's
+  matches (one FTS seek per chunk), so the newest page of 株洲 reads a few thousand rows.
+- Relevance is bm25 (PostgreSQL: ts_rank_cd), headline weighted highest, when the word
+  matches at most RANK_ALL_LIMIT articles in the searched dates. Above that, scoring every
+  match would take seconds, and for a word in most articles the score says little: headline
+  matches come first, then the others, each newest first.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from articles.models import Article
+from articles.search.sampling import Sample, within
+
+RANK_ALL_LIMIT = 20_000
+FIRST_CHUNK = 2_000
+
+
+def ordered_ids(engine, plan, filtered, restricted: bool, sample: Sample, order: str, limit: int,
+                span: tuple[int, int]) -> tuple[list[int], bool]:
+    """(ids, headline_first): headline_first when relevance fell back to headline matches first."""
+    if order in ("newest", "oldest"):
+        if sample.exact:
+            return by_date(sample.ids, descending=order == "newest")[:limit], False
+        return walk_by_date(engine, plan, filtered, limit, descending=order == "newest"), False
+    if sample.word_matches() <= RANK_ALL_LIMIT:
+        ranked = engine.ranked_window(plan, *span)
+        if restricted:
+            allowed = set(sample.ids) if sample.exact else set(within(filtered, ranked))
+            ranked = [i for i in ranked if i in allowed]
+        return ranked[:limit], False
+    return headline_first(engine, plan, filtered, restricted, limit), True
+
+
+def by_date(ids: list[int], descending: bool) -> list[int]:
+    dated: list[tuple] = []
+    for start in range(0, len(ids), 5_000):
+        dated += Article.objects.filter(pk__in=ids[start : start + 5_000]).order_by().values_list("published_on", "pk")
+    dated.sort(reverse=descending)
+    return [pk for _, pk in dated]
+
+
+def walk_by_date(engine, plan, filtered, limit: int, descending: bool) -> list[int]:
+    sign = "-" if descending else ""
+    articles = filtered.order_by(f"{sign}published_on", f"{sign}pk")
+    found: list[int] = []
+    size, last = max(FIRST_CHUNK, 2 * limit), None
+    while len(found) < limit:
+        chunk = articles
+        if last is not None:
+            day, pk = last
+            if descending:
+                chunk = chunk.filter(Q(published_on__lt=day) | Q(published_on=day, pk__lt=pk))
+            else:
+                chunk = chunk.filter(Q(published_on__gt=day) | Q(published_on=day, pk__gt=pk))
+        rows = list(chunk.values_list("pk", "published_on")[:size])
+        if not rows:
+            break
+        ids = [pk for pk, _ in rows]
+        matched = set(engine.window_ids(plan, [(min(ids), max(ids))]))
+        found += [pk for pk in ids if pk in matched]
+        last = (rows[-1][1], rows[-1][0])
+        size *= 4
+    return found[:limit]
+
+
+def headline_first(engine, plan, filtered, restricted: bool, limit: int) -> list[int]:
+    """Matches with every word in the headline, then the rest; each newest first."""
+    headline = _newest(engine, plan, filtered, restricted, limit, title_only=True)
+    rest: list[int] = []
+    if len(headline) < limit:
+        seen = set(headline)
+        rest = [i for i in _newest(engine, plan, filtered, restricted, limit, exclude=seen) if i not in seen]
+    return by_date(headline, descending=True) + by_date(rest, descending=True)[: limit - len(headline)]
+
+
+def _newest(engine, plan, filtered, restricted: bool, limit: int, title_only: bool = False, exclude: set | None = None) -> list[int]:
+    """Matches from the highest id down (the newest imported), past the reader's filters, until `limit`."""
+    found: list[int] = []
+    below, size = None, limit + len(exclude or ())
+    while len(found) < limit:
+        ids = engine.newest_ids(plan, size, below=below, title_only=title_only)
+        if not ids:
+            break
+        kept = within(filtered, ids) if restricted else ids
+        kept_set = set(kept) - (exclude or set())
+        found += [i for i in ids if i in kept_set]
+        below, size = ids[-1], size * 4
+    return found[:limit]
