@@ -110,6 +110,22 @@ def test_gunicorn_logs_one_json_object_per_line_on_stdout(tmp_path):
     assert "Booting worker" not in err and "[INFO]" not in err, err  # nothing left in gunicorn's plain-text stderr format
 
 
+@pytest.mark.django_db
+def test_gunicorn_master_loads_jieba_once_for_all_workers_and_closes_its_connection(monkeypatch):
+    import runpy
+
+    from django.db import connection
+
+    from articles.search import tokens
+
+    monkeypatch.setattr(tokens, "_jieba", None)
+    hooks = runpy.run_path(str(ROOT / "zhuzhou_archive" / "gunicorn.conf.py"))
+    closed = []
+    monkeypatch.setattr("django.db.connections.close_all", lambda: closed.append(True))
+    hooks["when_ready"](None)
+    assert tokens._jieba is not None and closed  # workers fork with the dictionary, not the connection
+
+
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)([^>]*)>", re.I)
 INLINE_ATTRIBUTE = re.compile(r"<[a-z][^>]*\s(style|on[a-z]+)\s*=", re.I)
 

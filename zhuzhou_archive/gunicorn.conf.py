@@ -37,3 +37,16 @@ logconfig_dict = {
         "gunicorn.access": {"level": "INFO" if _access else "CRITICAL", "handlers": ["access"], "propagate": False},
     },
 }
+
+
+def when_ready(server):
+    """In the master, after the app is preloaded and before any worker forks: load jieba's dictionary
+    (with the archive's place and author names) once, so workers share it instead of each paying
+    about a second on its first search. Then close the database connection it used: a forked
+    worker must open its own."""
+    from django.db import connections
+
+    from articles.search.tokens import get_jieba
+
+    get_jieba()
+    connections.close_all()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from articles.choices import ReviewReason, Role
 from articles.models import Article, ArticleDistrict, Contribution, Issue, Page, PageStaff
 from articles.models.issues import date_kwargs
-from articles.views.common import issue_for
+from articles.views.common import issue_for, parse_day
 
 LISTING_FIELDS = ("id", "page_id", "position", "kicker", "headline", "subheadline", "needs_review", "review_reasons")
 
@@ -43,10 +43,14 @@ def missing_pages(issue, pages) -> list[int]:
 
 
 def page_detail(request, year, month, day, page):
-    issue, moved_to = issue_for(year, month, day)
-    if moved_to:
-        return redirect("page", **date_kwargs(moved_to.date), page=page, permanent=True)
-    page_obj = get_object_or_404(Page.objects.select_related("issue", "section"), issue=issue, number=page)
+    # The usual case in one query; the issue lookup only runs to tell a moved issue from a missing page.
+    page_obj = Page.objects.select_related("issue", "section").filter(issue__date=parse_day(year, month, day), number=page).first()
+    if page_obj is None:
+        issue, moved_to = issue_for(year, month, day)
+        if moved_to:
+            return redirect("page", **date_kwargs(moved_to.date), page=page, permanent=True)
+        raise Http404("没有这一版")
+    issue = page_obj.issue
     numbers = sorted(issue.pages.values_list("number", flat=True))
     index = numbers.index(page_obj.number)
     staff = PageStaff.objects.filter(page=page_obj).select_related("person").order_by("position")
@@ -64,9 +68,6 @@ def page_detail(request, year, month, day, page):
 
 
 def article_detail(request, year, month, day, page, position):
-    issue, moved_to = issue_for(year, month, day)
-    if moved_to:
-        return redirect("article", **date_kwargs(moved_to.date), page=page, position=position, permanent=True)
     article = (
         Article.objects.select_related("page__issue", "page__section")
         .defer("raw_text", "byline_raw", "edited_fields")  # the editor's material, not the reader's
@@ -74,11 +75,15 @@ def article_detail(request, year, month, day, page, position):
             Prefetch("contributions", queryset=Contribution.objects.select_related("author").order_by("position", "id")),
             Prefetch("district_links", queryset=ArticleDistrict.objects.select_related("district").order_by("-score")),
         )
-        .filter(page__issue=issue, page__number=page, position=position)
+        .filter(page__issue__date=parse_day(year, month, day), page__number=page, position=position)
         .first()
     )
-    if article is None:
+    if article is None:  # a moved issue redirects; anything else is a 404
+        issue, moved_to = issue_for(year, month, day)
+        if moved_to:
+            return redirect("article", **date_kwargs(moved_to.date), page=page, position=position, permanent=True)
         raise Http404("没有这篇文章")
+    issue = article.page.issue
     sequence = list(
         Article.objects.filter(page__issue=issue).order_by("page__number", "position")
         .values_list("page__number", "position", "headline", "kicker")
