@@ -114,8 +114,6 @@ def test_gunicorn_logs_one_json_object_per_line_on_stdout(tmp_path):
 def test_gunicorn_master_loads_jieba_once_for_all_workers_and_closes_its_connection(monkeypatch):
     import runpy
 
-    from django.db import connection
-
     from articles.search import tokens
 
     monkeypatch.setattr(tokens, "_jieba", None)
