@@ -17,6 +17,9 @@ from articles.search.sampling import Sample, within
 
 RANK_ALL_LIMIT = 20_000
 FIRST_CHUNK = 2_000
+# Headline-first reads at most this many of the newest matches per tier: a filter that keeps
+# very few of them (a rare district) shows what it found there rather than scanning everything.
+MAX_SCAN = 100_000
 
 
 def ordered_ids(engine, plan, filtered, restricted: bool, sample: Sample, order: str, limit: int,
@@ -80,9 +83,10 @@ def headline_first(engine, plan, filtered, restricted: bool, limit: int) -> list
 def _newest(engine, plan, filtered, restricted: bool, limit: int, title_only: bool = False, exclude: set | None = None) -> list[int]:
     """Matches from the highest id down (the newest imported), past the reader's filters, until `limit`."""
     found: list[int] = []
-    below, size = None, limit + len(exclude or ())
-    while len(found) < limit:
+    below, size, scanned = None, limit + len(exclude or ()), 0
+    while len(found) < limit and scanned < MAX_SCAN:
         ids = engine.newest_ids(plan, size, below=below, title_only=title_only)
+        scanned += len(ids)
         if not ids:
             break
         kept = within(filtered, ids) if restricted else ids
