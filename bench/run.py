@@ -257,10 +257,11 @@ def write_report(result: dict) -> None:
     lines.append(f"| database size | {result['resources']['database_mb']} MB | — |")
     if result["resources"].get("worker_rss_mb"):
         lines.append(f"| gunicorn worker RSS | {', '.join(f'{v:.0f}' for v in result['resources']['worker_rss_mb'])} MB | ≤ 200 MB each |")
-    lines += ["", "| query class (search function, facets included) | matches | uncached p50 ms | p95 ms | p99 ms | cached p50 ms | p95 ms |",
-              "| --- | --- | --- | --- | --- | --- | --- |"]
-    lines += [f"| {name}{' (headline first)' if v.get('headline_first') else ''} | {'约 ' if v.get('estimated') else ''}{v['count']:,} | {v['p50']:.1f} | {v['p95']:.1f} | {v['p99']:.1f} | "
-              f"{v['cached_p50']:.1f} | {v['cached_p95']:.1f} |" for name, v in result["search_ms"].items()]
+    if result["search_ms"]:
+        lines += ["", "| query class (search function, facets included) | matches | uncached p50 ms | p95 ms | p99 ms | cached p50 ms | p95 ms |",
+                  "| --- | --- | --- | --- | --- | --- | --- |"]
+        lines += [f"| {name}{' (headline first)' if v.get('headline_first') else ''} | {'约 ' if v.get('estimated') else ''}{v['count']:,} | {v['p50']:.1f} | {v['p95']:.1f} | {v['p99']:.1f} | "
+                  f"{v['cached_p50']:.1f} | {v['cached_p95']:.1f} |" for name, v in result["search_ms"].items()]
     if result["http"]:
         lines += ["", "| URL @ wrk connections | req/s | p50 ms | p95 ms | p99 ms | errors |", "| --- | --- | --- | --- | --- | --- |"]
         lines += [f"| {name} | {v.get('requests_per_s')} | {v.get('p50_ms')} | {v.get('p95_ms')} | {v.get('p99_ms')} | {v.get('errors')} |" for name, v in result["http"].items()]
@@ -269,6 +270,14 @@ def write_report(result: dict) -> None:
         report.write_text("# Benchmarks\n\nProduced by `bench/run.py`; each section is one run, newest last. Targets are from issue #7.\n")
     with report.open("a") as handle:
         handle.write("\n".join(lines) + "\n")
+
+
+def report_saved(path: str) -> None:
+    """Write the report for a run saved with --no-report, without its search figures (e.g. an
+    import measured before the search code changed; re-measure search with --reuse-db)."""
+    result = json.loads(Path(path).read_text())
+    result["search_ms"] = {}
+    write_report(result)
 
 
 def main() -> None:
@@ -281,8 +290,12 @@ def main() -> None:
     parser.add_argument("--skip-generate", action="store_true")
     parser.add_argument("--reuse-db", action="store_true", help="skip the import; measure search and HTTP on the last run's database")
     parser.add_argument("--no-rebuild", action="store_true", help="skip timing a full search-index rebuild after the import")
+    parser.add_argument("--report-import", metavar="JSON", help="write the report of a saved --no-report run's import and exit")
     parser.add_argument("--no-report", action="store_true", help="print the figures, don't write docs/")
     args = parser.parse_args()
+    if args.report_import:
+        report_saved(args.report_import)
+        return
     result = run(args.articles, args.db, args.http_duration, args.repeats, args.skip_generate or args.reuse_db, args.reuse_db,
                  rebuild=not args.no_rebuild, connections=tuple(int(c) for c in args.connections.split(",")))
     print(json.dumps(result, ensure_ascii=False, indent=1))
