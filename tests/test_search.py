@@ -391,7 +391,7 @@ def test_the_first_pages_share_one_ranking_per_query(imported_seeds, monkeypatch
     cache.clear()
     calls = []
     real = search.ordered_ids
-    monkeypatch.setattr(search, "ordered_ids", lambda *args: calls.append(args[-2]) or real(*args))  # limit
+    monkeypatch.setattr(search, "ordered_ids", lambda *args: calls.append(args[6]) or real(*args))  # limit
     everything = [hit.article.pk for hit in search_articles("株洲", order=order, page_size=100).hits]
     assert calls == [search.MAX_RESULTS] and len(everything) > 15
     paged = []

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from articles.models import Article
-from articles.search.sampling import Sample, within
+from articles.search.sampling import Sample, id_set, within
 
 RANK_ALL_LIMIT = 20_000
 FIRST_CHUNK = 2_000
@@ -23,25 +23,33 @@ MAX_SCAN = 100_000
 
 
 def ordered_ids(engine, plan, filtered, restricted: bool, sample: Sample, order: str, limit: int,
-                span: tuple[int, int]) -> tuple[list[int], bool]:
-    """(ids, headline_first): headline_first when relevance fell back to headline matches first."""
+                span: tuple[int, int], archive_matches) -> tuple[list[int], bool]:
+    """(ids, headline_first): headline_first when relevance fell back to headline matches first.
+
+    archive_matches(): the word's matches in the whole archive. bm25 weighs each word by how
+    rare it is archive-wide, and counting that costs as much as the whole match list.
+    """
     if order in ("newest", "oldest"):
         if sample.exact:
             return by_date(sample.ids, descending=order == "newest")[:limit], False
         return walk_by_date(engine, plan, filtered, limit, descending=order == "newest"), False
-    if sample.word_matches() <= RANK_ALL_LIMIT:
+    if sample.word_matches() <= RANK_ALL_LIMIT and archive_matches() <= RANK_ALL_LIMIT:
         ranked = engine.ranked_window(plan, *span)
         if restricted:
             allowed = set(sample.ids) if sample.exact else set(within(filtered, ranked))
             ranked = [i for i in ranked if i in allowed]
         return ranked[:limit], False
-    return headline_first(engine, plan, filtered, restricted, limit), True
+    if sample.exact:  # every match is known: split it by a headline match in the span
+        headline = set(engine.window_ids(plan, [span], title_only=True)) & set(sample.ids)
+        ranked = by_date(sorted(headline), descending=True) + by_date([i for i in sample.ids if i not in headline], descending=True)
+        return ranked[:limit], True
+    return headline_first(engine, plan, filtered, restricted, limit, span), True
 
 
 def by_date(ids: list[int], descending: bool) -> list[int]:
-    dated: list[tuple] = []
-    for start in range(0, len(ids), 5_000):
-        dated += Article.objects.filter(pk__in=ids[start : start + 5_000]).order_by().values_list("published_on", "pk")
+    if not ids:
+        return []
+    dated = list(Article.objects.filter(pk__in=id_set(ids)).order_by().values_list("published_on", "pk"))
     dated.sort(reverse=descending)
     return [pk for _, pk in dated]
 
@@ -70,27 +78,32 @@ def walk_by_date(engine, plan, filtered, limit: int, descending: bool) -> list[i
     return found[:limit]
 
 
-def headline_first(engine, plan, filtered, restricted: bool, limit: int) -> list[int]:
-    """Matches with every word in the headline, then the rest; each newest first."""
-    headline = _newest(engine, plan, filtered, restricted, limit, title_only=True)
+def headline_first(engine, plan, filtered, restricted: bool, limit: int, span: tuple[int, int]) -> list[int]:
+    """Matches with every word in the headline, then the rest; each newest first (ids within span)."""
+    headline = _newest(engine, plan, filtered, restricted, limit, span, title_only=True)
     rest: list[int] = []
     if len(headline) < limit:
         seen = set(headline)
-        rest = [i for i in _newest(engine, plan, filtered, restricted, limit, exclude=seen) if i not in seen]
+        rest = [i for i in _newest(engine, plan, filtered, restricted, limit, span, exclude=seen) if i not in seen]
     return by_date(headline, descending=True) + by_date(rest, descending=True)[: limit - len(headline)]
 
 
-def _newest(engine, plan, filtered, restricted: bool, limit: int, title_only: bool = False, exclude: set | None = None) -> list[int]:
-    """Matches from the highest id down (the newest imported), past the reader's filters, until `limit`."""
+def _newest(engine, plan, filtered, restricted: bool, limit: int, span: tuple[int, int], title_only: bool = False,
+            exclude: set | None = None) -> list[int]:
+    """Matches from the top of span down (the newest imported), past the reader's filters, until `limit`."""
     found: list[int] = []
-    below, size, scanned = None, limit + len(exclude or ()), 0
+    below, size, scanned = span[1] + 1, limit + len(exclude or ()), 0
     while len(found) < limit and scanned < MAX_SCAN:
-        ids = engine.newest_ids(plan, size, below=below, title_only=title_only)
+        ids = [i for i in engine.newest_ids(plan, size, below=below, title_only=title_only) if i >= span[0]]
         scanned += len(ids)
         if not ids:
             break
         kept = within(filtered, ids) if restricted else ids
         kept_set = set(kept) - (exclude or set())
         found += [i for i in ids if i in kept_set]
-        below, size = ids[-1], size * 4
+        if len(ids) < size:
+            break  # the span is exhausted
+        # Read about what the filter's keep rate says is still needed (at least twice the last read).
+        rate = max(len(kept_set), 1) / len(ids)
+        below, size = ids[-1], max(2 * size, int((limit - len(found)) / rate * 1.2))
     return found[:limit]

@@ -8,17 +8,16 @@ Usage:
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Prefetch
-from django.db.models.functions import ExtractYear, TruncMonth
+from django.db.models import Prefetch
 
 from articles.models import Article, ArticleDistrict
 from articles.search.engines import get_engine
+from articles.search.facets import summarize
 from articles.search.ordering import ordered_ids
 from articles.search.query import QueryPlan, parse_query
 from articles.search.sampling import Sample, id_range, sample_matches
@@ -29,7 +28,7 @@ MAX_PAGE_SIZE = 100
 # Readers page through the first 1,000 matches (50 pages of 20); filters narrow a longer list.
 MAX_RESULTS = 1_000
 # Facets and the chart count at most this many of the sampled matches (an even subsample beyond).
-FACET_IDS = 5_000
+FACET_IDS = 1_000
 
 
 @dataclass
@@ -108,6 +107,12 @@ class _Search:
             self._sample = sample_matches(self.engine, self.plan, self.filtered, self.restricted, self.filters)
         return self._sample
 
+    def archive_matches(self) -> int:
+        """The word's matches in the whole archive (estimated): the sample's, when nothing narrowed it."""
+        if not self.restricted:
+            return self.sample().word_matches()
+        return sample_matches(self.engine, self.plan, Article.objects.all(), False, {}).word_matches()
+
     def summary(self, with_facets: bool) -> dict:
         """Count, facets and histogram: computed once per query and data version, then cached."""
         key = "search:summary:" + self._key(with_facets)
@@ -117,9 +122,7 @@ class _Search:
             summary = {"count": sample.count, "estimated": not sample.exact}
             if with_facets and sample.ids:
                 step = -(-len(sample.ids) // FACET_IDS)
-                matched = Article.objects.filter(pk__in=sample.ids[::step])
-                summary["facets"] = facets(matched, scale=sample.scale * step)
-                summary["histogram"] = histogram(matched, self.filters, scale=sample.scale * step)
+                summary["facets"], summary["histogram"] = summarize(sample.ids[::step], self.filters, scale=sample.scale * step)
                 summary["estimated"] = summary["estimated"] or step > 1
             cache.set(key, summary, settings.PAGE_CACHE_SECONDS)
         return summary
@@ -131,7 +134,8 @@ class _Search:
         if cached is None:
             sample = self.sample()
             span = (sample.ids[0], sample.ids[-1]) if sample.exact and sample.ids else id_range(self.filters)
-            cached = ordered_ids(self.engine, self.plan, self.filtered, self.restricted, sample, self.order, MAX_RESULTS, span)
+            cached = ordered_ids(self.engine, self.plan, self.filtered, self.restricted, sample, self.order, MAX_RESULTS, span,
+                                 self.archive_matches)
             cache.set(key, cached, settings.PAGE_CACHE_SECONDS)
         return cached
 
@@ -179,34 +183,3 @@ def _hits(ids: list[int], plan: QueryPlan) -> list[Hit]:
         for i in ids
         if i in by_id
     ]
-
-
-def facets(matched, scale: float = 1) -> dict[str, list[dict]]:
-    """District, section and year counts of the matches (× scale when `matched` is a sample)."""
-    ids = matched.values("pk")
-    districts = (
-        ArticleDistrict.objects.filter(article__in=ids).values("district__name", "district__slug")
-        .annotate(n=Count("article", distinct=True)).order_by("-n", "district__name")[:20]
-    )
-    sections = (
-        Article.objects.filter(pk__in=ids, page__section__isnull=False).values("page__section__name", "page__section__slug")
-        .annotate(n=Count("pk")).order_by("-n", "page__section__name")[:20]
-    )
-    years = Article.objects.filter(pk__in=ids).annotate(year=ExtractYear("published_on")).values("year").annotate(n=Count("pk")).order_by("-year")
-    return {
-        "district": [{"name": d["district__name"], "slug": d["district__slug"], "count": round(d["n"] * scale)} for d in districts],
-        "section": [{"name": s["page__section__name"], "slug": s["page__section__slug"], "count": round(s["n"] * scale)} for s in sections],
-        "year": [{"name": str(y["year"]), "slug": str(y["year"]), "count": round(y["n"] * scale)} for y in years],
-    }
-
-
-def histogram(matched, filters: dict, scale: float = 1) -> list[tuple[str, int]]:
-    """Matches per year, or per month when the range is two years or less."""
-    ids = matched.values("pk")
-    start, end = filters.get("date_from"), filters.get("date_to")
-    short = filters.get("year") or (start and end and (end - start) <= dt.timedelta(days=731))
-    if short:
-        rows = Article.objects.filter(pk__in=ids).annotate(m=TruncMonth("published_on")).values("m").annotate(n=Count("pk")).order_by("m")
-        return [(f"{r['m']:%Y-%m}", round(r["n"] * scale)) for r in rows]
-    rows = Article.objects.filter(pk__in=ids).annotate(y=ExtractYear("published_on")).values("y").annotate(n=Count("pk")).order_by("y")
-    return [(str(r["y"]), round(r["n"] * scale)) for r in rows]
