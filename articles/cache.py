@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -19,11 +20,17 @@ from django.http import HttpResponse
 VERSION_KEY = "archive:data-version"
 
 
+def _fresh_version() -> int:
+    # A version lost from the cache (the file cache culls at random, Redis may evict) restarts
+    # from the clock, above every version used before: pages cached under those never match again.
+    return time.time_ns() // 1000
+
+
 def data_version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY) or 1
+        cache.add(VERSION_KEY, _fresh_version(), timeout=None)
+        version = cache.get(VERSION_KEY) or _fresh_version()
     return version
 
 
@@ -31,7 +38,7 @@ def bump_data_version(**_kwargs) -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+        cache.set(VERSION_KEY, _fresh_version(), timeout=None)
 
 
 def bump_after_commit(**_kwargs) -> None:

@@ -410,3 +410,19 @@ def test_every_page_has_one_h1_landmarks_and_the_search_box(client, imported_see
     assert 'aria-label="主导航"' in html and 'aria-current="page"' in html
     assert '<form class="site-search" role="search" action="/search/"' in html
     assert 'style="' not in html and "<script>" not in html  # CSP: no inline styles or scripts
+
+
+def test_a_data_version_lost_from_the_cache_never_revives_an_older_one(client):
+    """The file cache culls entries at random; a lost version must not restart at a value used before."""
+    from articles.cache import VERSION_KEY, bump_data_version, data_version
+
+    cache.clear()
+    first = data_version()
+    bump_data_version()
+    bump_data_version()
+    seen = {first, first + 1, first + 2}
+    cache.delete(VERSION_KEY)
+    assert data_version() > max(seen)
+    cache.delete(VERSION_KEY)
+    bump_data_version()  # an increment with no version: restarts above the old ones too
+    assert data_version() > max(seen)

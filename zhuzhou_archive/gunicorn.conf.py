@@ -44,9 +44,12 @@ def when_ready(server):
     (with the archive's place and author names) once, so workers share it instead of each paying
     about a second on its first search. Then close the database connection it used: a forked
     worker must open its own."""
+    import gc
+
     from django.db import connections
 
     from articles.search.tokens import get_jieba
 
     get_jieba()
     connections.close_all()
+    gc.freeze()  # the collector then never writes to these objects, so workers keep sharing their pages
