@@ -131,7 +131,7 @@ def http_load(env: dict, urls: dict[str, str], seconds: int, connections: list[i
     port = "8765"
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "zhuzhou_archive.wsgi:application", "--config", "zhuzhou_archive/gunicorn.conf.py",
-         "--bind", f"127.0.0.1:{port}", "--workers", "4"],
+         "--bind", f"127.0.0.1:{port}"],  # workers etc. as configured for production (WEB_CONCURRENCY, default 3)
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
     )
     try:
