@@ -398,3 +398,11 @@ def test_the_first_pages_share_one_ranking_per_query(imported_seeds, monkeypatch
     for page in (1, 2, 3):
         paged += [hit.article.pk for hit in search_articles("株洲", order=order, page=page, page_size=5).hits]
     assert paged == everything[:15] and len(calls) == 1  # one ranking serves every page
+
+
+def test_an_estimated_count_keeps_three_significant_digits():
+    from articles.search.sampling import Sample
+
+    assert Sample(ids=list(range(3804)), fraction=1 / 256, candidates=3804).count == 974_000  # 973,824 measured
+    assert Sample(ids=list(range(999)), fraction=1.0, candidates=999).count == 999  # exact counts stay exact
+    assert Sample(ids=list(range(12)), fraction=1 / 64, candidates=12).count == 768

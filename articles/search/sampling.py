@@ -40,7 +40,10 @@ class Sample:
 
     @property
     def count(self) -> int:
-        return len(self.ids) if self.exact else round(len(self.ids) / self.fraction)
+        if self.exact:
+            return len(self.ids)
+        estimate = round(len(self.ids) / self.fraction)
+        return round(estimate, 3 - len(str(estimate))) if estimate >= 1000 else estimate  # 3 significant digits
 
     @property
     def scale(self) -> float:

@@ -59,6 +59,10 @@ class SearchResult:
         return self.estimated
 
     @property
+    def count_display(self) -> str:
+        return f"{self.count:,}"
+
+    @property
     def max_results(self) -> int:
         return MAX_RESULTS
 
