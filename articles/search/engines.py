@@ -133,8 +133,8 @@ class SQLiteEngine:
 class PostgresEngine:
     def tsquery(self, plan: QueryPlan, rank: bool = False, title_only: bool = False) -> str:
         def word(tokens: list[str], headline: bool) -> str:
-            if headline:  # weight A holds the headline's bigrams
-                return f"'{tokens[0]}':*A" if _is_single_char(tokens) else "(" + " <-> ".join(f"'{t}':A" for t in tokens) + ")"
+            if headline:  # matched against the headline part alone (see _matches)
+                return f"'{tokens[0]}':*" if _is_single_char(tokens) else "(" + " <-> ".join(f"'{t}'" for t in tokens) + ")"
             if _is_single_char(tokens):
                 # For ranking, c:* also scores the weighted bigrams (headline A … body C) holding c.
                 return f"('x{tokens[0]}' | '{tokens[0]}':*)" if rank else f"'x{tokens[0]}'"
@@ -148,6 +148,17 @@ class PostgresEngine:
             expression += " & !(" + " | ".join(term(t) for t in plan.excluded) + ")"
         return expression
 
+    def _matches(self, plan: QueryPlan, title_only: bool) -> tuple[str, list]:
+        """SQL condition and params: the plan anywhere, or every word in the headline (weight A,
+        indexed on its own by migration 0011) and no excluded word anywhere."""
+        if not title_only:
+            return "document @@ to_tsquery('simple', %s)", [self.tsquery(plan)]
+        sql, params = "ts_filter(document, '{a}') @@ to_tsquery('simple', %s)", [self.tsquery(QueryPlan(groups=plan.groups), title_only=True)]
+        if plan.excluded:
+            sql += " AND NOT document @@ to_tsquery('simple', %s)"
+            params.append(self.tsquery(QueryPlan(groups=[[t] for t in plan.excluded])))
+        return sql, params
+
     def headline_tsquery(self, plan: QueryPlan) -> str | None:
         """One-character words in a headline bigram (weight A), or None when the plan has none."""
         chars = {w[0] for group in plan.groups for t in group for w in t.words if _is_single_char(w)}
@@ -158,23 +169,43 @@ class PostgresEngine:
 
     def window_ids(self, plan: QueryPlan, windows: list[tuple[int, int]], title_only: bool = False) -> list[int]:
         found: list[int] = []
+        condition, params = self._matches(plan, title_only)
         with connection.cursor() as cursor:
             for start in range(0, len(windows), 200):
                 arms = windows[start : start + 200]
                 ranges = " OR ".join("article_id BETWEEN %s AND %s" for _ in arms)
-                cursor.execute(f"SELECT article_id FROM {PG_TABLE} WHERE document @@ to_tsquery('simple', %s) AND ({ranges})",
-                               [self.tsquery(plan, title_only=title_only), *[v for lo, hi in arms for v in (lo, hi)]])
+                bounds = [v for lo, hi in arms for v in (lo, hi)]
+                if "<->" in params[0]:
+                    # PostgreSQL guesses a phrase matches almost nothing, so it would fetch and re-check
+                    # every phrase candidate in the archive; check the windows' documents instead.
+                    cursor.execute(f"WITH w AS MATERIALIZED (SELECT article_id, document FROM {PG_TABLE} WHERE {ranges}) "
+                                   f"SELECT article_id FROM w WHERE {condition}", [*bounds, *params])
+                else:
+                    cursor.execute(f"SELECT article_id FROM {PG_TABLE} WHERE {condition} AND ({ranges})", [*params, *bounds])
                 found += [row[0] for row in cursor.fetchall()]
         return sorted(found)
 
     def newest_ids(self, plan: QueryPlan, limit: int, below: int | None = None, title_only: bool = False) -> list[int]:
+        """GIN can't read matches in id order, and a plain ORDER BY … LIMIT fetches every match
+        first: read id windows down from `below`, each four times wider, until `limit` are found."""
+        condition, params = self._matches(plan, title_only)
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT article_id FROM {PG_TABLE} WHERE document @@ to_tsquery('simple', %s) AND article_id < %s "
-                f"ORDER BY article_id DESC LIMIT %s",
-                [self.tsquery(plan, title_only=title_only), below if below is not None else 2**62, limit],
-            )
-            return [row[0] for row in cursor.fetchall()]
+            if below is None:
+                cursor.execute(f"SELECT max(article_id) + 1 FROM {PG_TABLE}")
+                below = cursor.fetchone()[0] or 0
+            found: list[int] = []
+            width = 4 * limit
+            while len(found) < limit and below > 0:
+                low = max(0, below - width)
+                if "<->" in params[0]:  # as in window_ids: check the window's documents, not every phrase candidate
+                    cursor.execute(f"WITH w AS MATERIALIZED (SELECT article_id, document FROM {PG_TABLE} WHERE article_id >= %s AND article_id < %s) "
+                                   f"SELECT article_id FROM w WHERE {condition} ORDER BY article_id DESC LIMIT %s", [low, below, *params, limit - len(found)])
+                else:
+                    cursor.execute(f"SELECT article_id FROM {PG_TABLE} WHERE {condition} AND article_id >= %s AND article_id < %s "
+                                   f"ORDER BY article_id DESC LIMIT %s", [*params, low, below, limit - len(found)])
+                found += [row[0] for row in cursor.fetchall()]
+                below, width = low, width * 4
+            return found
 
     def ranked_window(self, plan: QueryPlan, lo: int, hi: int) -> list[int]:
         headline = self.headline_tsquery(plan)
