@@ -5,12 +5,15 @@ Each engine stores, per article, pre-tokenised text (see tokens.py):
   byline = author names and raw byline
   body   = paragraphs + captions + pull quotes
   uni    = single characters, for one-character queries
+
+Every read is bounded by an id range (window_ids, ranked_window) or by a limit read from the
+top of the id order (newest_ids): sampling.py and ordering.py decide which, so no query has
+to walk a common word's whole match list.
 """
 
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models.expressions import RawSQL
 
 from articles.search.documents import Document
 from articles.search.query import QueryPlan, Term
@@ -48,9 +51,6 @@ class SQLiteEngine:
             expression += " NOT (" + " OR ".join(term(t) for t in plan.excluded) + ")"
         return expression
 
-    def matching_ids(self, plan: QueryPlan) -> RawSQL:
-        return RawSQL(f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s", [self.match_expression(plan)])
-
     def window_ids(self, plan: QueryPlan, windows: list[tuple[int, int]], title_only: bool = False) -> list[int]:
         """Matches with ids inside the windows, ascending. FTS5 seeks to each window: the cost is
         the matches inside them, however long the whole match list is."""
@@ -80,32 +80,6 @@ class SQLiteEngine:
                 f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s AND rowid BETWEEN %s AND %s "
                 f"ORDER BY bm25({SQLITE_TABLE}, 10.0, 3.0, 1.0, 0.2), rowid DESC",
                 [self.match_expression(plan, rank=True), lo, hi],
-            )
-            return [row[0] for row in cursor.fetchall()]
-
-    def _restrict(self, restrict, column: str = "rowid") -> tuple[str, list]:
-        if restrict is None:
-            return "", []
-        sql, params = restrict.order_by().values("pk").query.sql_with_params()
-        return f" AND {column} IN ({sql})", list(params)
-
-    # The match runs once, materialized; filters then apply to that set. (A "rowid IN (…)"
-    # inside the FTS query makes FTS5 re-run the match for every filtered row: seconds.)
-    _MATCHES = f"WITH m AS MATERIALIZED (SELECT rowid AS id, bm25({SQLITE_TABLE}, 10.0, 3.0, 1.0, 0.2) AS r FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s) "
-
-    def count(self, plan: QueryPlan, restrict=None) -> int:
-        extra, params = self._restrict(restrict, column="m.id")
-        with connection.cursor() as cursor:
-            cursor.execute(self._MATCHES + f"SELECT count(*) FROM m WHERE 1{extra}", [self.match_expression(plan), *params])
-            return cursor.fetchone()[0]
-
-    def ranked_ids(self, plan: QueryPlan, restrict, limit: int, offset: int) -> list[int]:
-        """Best first, ranked by FTS5's bm25 with the headline weighted highest."""
-        extra, params = self._restrict(restrict, column="m.id")
-        with connection.cursor() as cursor:
-            cursor.execute(
-                self._MATCHES + f"SELECT m.id FROM m WHERE 1{extra} ORDER BY m.r, m.id DESC LIMIT %s OFFSET %s",
-                [self.match_expression(plan, rank=True), *params, limit, offset],
             )
             return [row[0] for row in cursor.fetchall()]
 
@@ -164,9 +138,6 @@ class PostgresEngine:
         chars = {w[0] for group in plan.groups for t in group for w in t.words if _is_single_char(w)}
         return " | ".join(f"'{c}':*A" for c in sorted(chars)) or None
 
-    def matching_ids(self, plan: QueryPlan) -> RawSQL:
-        return RawSQL(f"SELECT article_id FROM {PG_TABLE} WHERE document @@ to_tsquery('simple', %s)", [self.tsquery(plan)])
-
     def window_ids(self, plan: QueryPlan, windows: list[tuple[int, int]], title_only: bool = False) -> list[int]:
         found: list[int] = []
         condition, params = self._matches(plan, title_only)
@@ -215,32 +186,6 @@ class PostgresEngine:
                 f"SELECT article_id FROM {PG_TABLE} WHERE document @@ to_tsquery('simple', %s) AND article_id BETWEEN %s AND %s "
                 f"ORDER BY {tier}ts_rank_cd(document, to_tsquery('simple', %s), 1) DESC, article_id DESC",
                 [self.tsquery(plan), lo, hi, *tier_params, self.tsquery(plan, rank=True)],
-            )
-            return [row[0] for row in cursor.fetchall()]
-
-    def _restrict(self, restrict) -> tuple[str, list]:
-        if restrict is None:
-            return "", []
-        sql, params = restrict.order_by().values("pk").query.sql_with_params()
-        return f" AND article_id IN ({sql})", list(params)
-
-    def count(self, plan: QueryPlan, restrict=None) -> int:
-        extra, params = self._restrict(restrict)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {PG_TABLE} WHERE document @@ to_tsquery('simple', %s){extra}", [self.tsquery(plan), *params])
-            return cursor.fetchone()[0]
-
-    def ranked_ids(self, plan: QueryPlan, restrict, limit: int, offset: int) -> list[int]:
-        extra, params = self._restrict(restrict)
-        # Cover density adds up every body occurrence of a common character (株), so one-character
-        # words rank headline matches first explicitly; ts_rank_cd orders within each tier.
-        headline = self.headline_tsquery(plan)
-        tier, tier_params = ("(document @@ to_tsquery('simple', %s)) DESC, ", [headline]) if headline else ("", [])
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT article_id FROM {PG_TABLE} WHERE document @@ to_tsquery('simple', %s){extra} "
-                f"ORDER BY {tier}ts_rank_cd(document, to_tsquery('simple', %s), 1) DESC, article_id DESC LIMIT %s OFFSET %s",
-                [self.tsquery(plan), *params, *tier_params, self.tsquery(plan, rank=True), limit, offset],
             )
             return [row[0] for row in cursor.fetchall()]
 
