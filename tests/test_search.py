@@ -406,3 +406,15 @@ def test_an_estimated_count_keeps_three_significant_digits():
     assert Sample(ids=list(range(3804)), fraction=1 / 256, candidates=3804).count == 974_000  # 973,824 measured
     assert Sample(ids=list(range(999)), fraction=1.0, candidates=999).count == 999  # exact counts stay exact
     assert Sample(ids=list(range(12)), fraction=1 / 64, candidates=12).count == 768
+
+
+def test_an_exact_count_stays_exact_when_only_the_facets_are_subsampled(many_years, monkeypatch, client, settings):
+    import articles.search.service as service
+
+    settings.SEARCH_RATE_LIMIT = "off"
+    monkeypatch.setattr(service, "FACET_IDS", 100)
+    result = search_articles("株洲")
+    assert result.count == 720 and not result.estimated and result.facets_estimated
+    assert sum(y["count"] for y in result.facets["year"]) in range(700, 741)
+    page = client.get("/search/", {"q": "株洲"}).content.decode()
+    assert "找到 <strong>720</strong>" in page and "按均匀抽样估算" in page

@@ -49,14 +49,11 @@ class SearchResult:
     hits: list[Hit] = field(default_factory=list)
     facets: dict[str, list[dict]] = field(default_factory=dict)
     histogram: list[tuple[str, int]] = field(default_factory=list)
-    estimated: bool = False  # count, facets and histogram scaled up from a sample (约)
+    estimated: bool = False  # the count is scaled up from a sample (约)
+    facets_estimated: bool = False  # facets and histogram scaled up from a sample (always when estimated)
     headline_first: bool = False  # too many matches to score: headline matches first, then newest first
     message: str = ""
     requested_page: int = 1  # differs from page when the reader asked beyond the last page
-
-    @property
-    def facets_estimated(self) -> bool:
-        return self.estimated
 
     @property
     def count_display(self) -> str:
@@ -84,7 +81,7 @@ def search_articles(query: str, *, filters: dict | None = None, order: str = "re
         return result
     search = _Search(plan, queryset if queryset is not None else Article.objects.all(), filters, order)
     summary = search.summary(with_facets)
-    result.count, result.estimated = summary["count"], summary["estimated"]
+    result.count, result.estimated, result.facets_estimated = summary["count"], summary["estimated"], summary.get("facets_estimated", False)
     result.facets, result.histogram = summary.get("facets", {}), summary.get("histogram", [])
     result.num_pages = max(1, -(-min(result.count, MAX_RESULTS) // page_size))
     result.page = min(result.requested_page, result.num_pages)
@@ -127,7 +124,7 @@ class _Search:
             if with_facets and sample.ids:
                 step = -(-len(sample.ids) // FACET_IDS)
                 summary["facets"], summary["histogram"] = summarize(sample.ids[::step], self.filters, scale=sample.scale * step)
-                summary["estimated"] = summary["estimated"] or step > 1
+                summary["facets_estimated"] = not sample.exact or step > 1
             cache.set(key, summary, settings.PAGE_CACHE_SECONDS)
         return summary
 
