@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Max, Min
+from django.db.models import F, Max, Min
 from django.db.models.expressions import RawSQL
 
 from articles.models import Article
@@ -78,8 +78,12 @@ def id_range(filters: dict) -> tuple[int, int]:
     articles = Article.objects.all()
     if filters.get("year") or filters.get("date_from") or filters.get("date_to"):
         first, last = date_bounds(filters) or (dt.date.max, dt.date.min)
-        articles = articles.filter(published_on__range=(first, last))
-    lo, hi = articles.aggregate(lo=Min("pk"))["lo"], articles.aggregate(hi=Max("pk"))["hi"]
+        # "+ 0": read the date index's range, not the whole primary key from one end (PostgreSQL
+        # would walk a million ids back from the newest to find the highest id of 1990).
+        bounds = articles.filter(published_on__range=(first, last)).aggregate(lo=Min(F("pk") + 0), hi=Max(F("pk") + 0))
+        lo, hi = bounds["lo"], bounds["hi"]
+    else:
+        lo, hi = articles.aggregate(lo=Min("pk"))["lo"], articles.aggregate(hi=Max("pk"))["hi"]
     return (lo, hi) if lo is not None else (1, 0)
 
 
