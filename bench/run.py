@@ -283,11 +283,12 @@ def write_report(result: dict) -> None:
         handle.write("\n".join(lines) + "\n")
 
 
-def report_saved(path: str) -> None:
-    """Write the report for a run saved with --no-report, without its search figures (e.g. an
-    import measured before the search code changed; re-measure search with --reuse-db)."""
+def report_saved(path: str, import_only: bool = False) -> None:
+    """Write the report of a run saved with --no-report; import_only leaves out its search figures
+    (an import measured before the search code changed: re-measure search with --reuse-db)."""
     result = json.loads(Path(path).read_text())
-    result["search_ms"] = {}
+    if import_only:
+        result["search_ms"] = {}
     write_report(result)
 
 
@@ -302,10 +303,11 @@ def main() -> None:
     parser.add_argument("--reuse-db", action="store_true", help="skip the import; measure search and HTTP on the last run's database")
     parser.add_argument("--no-rebuild", action="store_true", help="skip timing a full search-index rebuild after the import")
     parser.add_argument("--report-import", metavar="JSON", help="write the report of a saved --no-report run's import and exit")
+    parser.add_argument("--report", metavar="JSON", help="write the report of a saved --no-report run and exit")
     parser.add_argument("--no-report", action="store_true", help="print the figures, don't write docs/")
     args = parser.parse_args()
-    if args.report_import:
-        report_saved(args.report_import)
+    if args.report_import or args.report:
+        report_saved(args.report_import or args.report, import_only=bool(args.report_import))
         return
     result = run(args.articles, args.db, args.http_duration, args.repeats, args.skip_generate or args.reuse_db, args.reuse_db,
                  rebuild=not args.no_rebuild, connections=tuple(int(c) for c in args.connections.split(",")))
