@@ -418,3 +418,86 @@ def test_an_exact_count_stays_exact_when_only_the_facets_are_subsampled(many_yea
     assert sum(y["count"] for y in result.facets["year"]) in range(700, 741)
     page = client.get("/search/", {"q": "株洲"}).content.decode()
     assert "找到 <strong>720</strong>" in page and "按均匀抽样估算" in page
+
+
+def test_sampling_jumps_to_the_share_the_density_calls_for():
+    from articles.search.sampling import LEVELS, SAMPLE_TARGET, next_level
+
+    assert LEVELS[0] == 1 / 1024 and LEVELS[-1] == 1 / 4
+    assert next_level(0, SAMPLE_TARGET // 2) == 2  # half the target: the first level over 2.5x wider (1/256)
+    assert next_level(0, 0) == 4  # nothing found: 16 times wider (1/64)
+    assert next_level(0, 1) == len(LEVELS)  # a quarter of the archive would still hold too few
+    assert next_level(len(LEVELS) - 1, SAMPLE_TARGET - 1) == len(LEVELS)
+
+
+@pytest.mark.parametrize("order", ["relevance", "newest"])
+def test_a_sampled_phrase_needs_its_bigrams_in_sequence(many_years, monkeypatch, order):
+    """Sampled windows and headline-first reads find phrase candidates by their bigrams, then
+    check the sequence: 民生…生实…实事 apart is not 民生实事."""
+    import articles.search.ordering as ordering
+    import articles.search.sampling as sampling
+    from articles.search import indexing
+
+    articles = list(Article.objects.order_by("pk"))
+    phrase = articles[::24]
+    loose = articles[12::24]
+    for n, article in enumerate(phrase):
+        article.body += "推进民生实事项目。"
+        article.headline = f"民生实事第{n}号" if n % 2 else article.headline
+    for article in loose:
+        article.body += "关注民生问题。先生实在。实事求是。"
+        article.headline = "民生 先生实在 实事"
+    Article.objects.bulk_update(phrase + loose, ["body", "headline"])
+    indexing.rebuild()
+    monkeypatch.setattr(sampling, "SAMPLE_TARGET", 5)
+    monkeypatch.setattr(sampling, "EXACT_LIMIT", 10)
+    monkeypatch.setattr(ordering, "RANK_ALL_LIMIT", 0)  # headline matches first, then the rest
+    cache.clear()
+    result = search_articles('"民生实事"', order=order, page_size=100)
+    found = {hit.article.pk for hit in result.hits}
+    assert result.estimated and found == {a.pk for a in phrase}
+    if order == "relevance":
+        assert result.headline_first and all("民生实事" in hit.article.headline for hit in result.hits[:15])
+    excluded = search_articles('"民生实事" -淦田', order=order, page_size=100)
+    assert {hit.article.pk for hit in excluded.hits} == {a.pk for a in phrase if "淦田" not in a.body}
+
+
+def test_postgresql_keeps_each_headline_in_its_own_indexed_column(imported_seeds, django_capture_on_commit_callbacks):
+    """Headline-only reads use a small generated column (migration 0012), kept in step with edits."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the column is PostgreSQL's; FTS5 filters by column itself")
+    article = Article.objects.exclude(headline="").first()
+    article.headline = "淦田镇新闻"
+    with django_capture_on_commit_callbacks(execute=True):  # the index follows on commit
+        article.save()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT headline FROM articles_search_document WHERE article_id = %s", [article.pk])
+        assert "'淦田'" in cursor.fetchone()[0]
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'articles_search_document'")
+        assert any("gin (headline)" in row[0] for row in cursor.fetchall())
+
+
+def test_a_narrow_filter_is_walked_before_the_words(many_years, monkeypatch):
+    """Headline-first with a district that holds few of the matches: the district's articles are
+    checked for the word, newest first, instead of reading the word's matches and dropping most."""
+    import articles.search.ordering as ordering
+    import articles.search.sampling as sampling
+    from articles.models import ArticleDistrict, District
+
+    lukou = District.objects.get(slug="lukou")
+    chosen = list(Article.objects.order_by("pk")[::7])
+    ArticleDistrict.objects.bulk_create([ArticleDistrict(article=a, district=lukou) for a in chosen])
+    monkeypatch.setattr(sampling, "SAMPLE_TARGET", 5)
+    monkeypatch.setattr(sampling, "EXACT_LIMIT", 10)
+    monkeypatch.setattr(ordering, "RANK_ALL_LIMIT", 0)
+    walks = []
+    real = ordering._newest_filtered
+    monkeypatch.setattr(ordering, "_newest_filtered", lambda *args, **kwargs: walks.append(1) or real(*args, **kwargs))
+    cache.clear()
+    result = search_articles("株洲", filters={"district": "lukou"}, page_size=100)
+    newest = sorted(chosen, key=lambda a: (a.published_on, a.pk), reverse=True)
+    expected = [a.pk for a in newest if "株洲" in a.headline] + [a.pk for a in newest if "株洲" not in a.headline]
+    assert walks and result.headline_first and [hit.article.pk for hit in result.hits] == expected[:100]
+    assert [hit.article.pk for hit in search_articles("株洲", filters={"district": "lukou"}, page=2, page_size=100).hits] == expected[100:200]

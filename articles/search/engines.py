@@ -30,6 +30,9 @@ def _is_single_char(tokens: list[str]) -> bool:
 
 
 class SQLiteEngine:
+    # bm25 scores from the doclists FTS5 reads anyway, without fetching documents.
+    rank_all_limit = 20_000
+
     def match_expression(self, plan: QueryPlan, rank: bool = False, title_only: bool = False) -> str:
         def word(tokens: list[str], headline: bool) -> str:
             if headline:  # the word in the headline: its bigram phrase, or a bigram starting with the character
@@ -65,6 +68,11 @@ class SQLiteEngine:
                 cursor.execute(sql, [value for lo, hi in arms for value in (expression, lo, hi)])
                 found += [row[0] for row in cursor.fetchall()]
         return sorted(found)
+
+    def matching_ids(self, plan: QueryPlan, ids: list[int]) -> list[int]:
+        """The ids (any order) that match: FTS5 reads the matches of their id range."""
+        wanted = set(ids)
+        return [i for i in self.window_ids(plan, [(min(ids), max(ids))]) if i in wanted] if ids else []
 
     def newest_ids(self, plan: QueryPlan, limit: int, below: int | None = None, title_only: bool = False) -> list[int]:
         """The highest-id matches (below `below`): FTS5 reads the match list backwards and stops."""
@@ -107,14 +115,20 @@ class SQLiteEngine:
 
 
 class PostgresEngine:
-    def tsquery(self, plan: QueryPlan, rank: bool = False, title_only: bool = False) -> str:
+    # ts_rank_cd reads each match's document (~14 µs with its TOAST chunks): 5,000 take ~70 ms.
+    rank_all_limit = 5_000
+
+    def tsquery(self, plan: QueryPlan, rank: bool = False, title_only: bool = False, loose: bool = False) -> str:
+        """loose: a word's bigrams anywhere in the document, not in sequence (see _phrase_checked)."""
+        joiner = " & " if loose else " <-> "
+
         def word(tokens: list[str], headline: bool) -> str:
-            if headline:  # matched against the headline part alone (see _matches)
-                return f"'{tokens[0]}':*" if _is_single_char(tokens) else "(" + " <-> ".join(f"'{t}'" for t in tokens) + ")"
+            if headline:  # matched against the headline column alone (see _matches)
+                return f"'{tokens[0]}':*" if _is_single_char(tokens) else "(" + joiner.join(f"'{t}'" for t in tokens) + ")"
             if _is_single_char(tokens):
                 # For ranking, c:* also scores the weighted bigrams (headline A … body C) holding c.
                 return f"('x{tokens[0]}' | '{tokens[0]}':*)" if rank else f"'x{tokens[0]}'"
-            return "(" + " <-> ".join(f"'{t}'" for t in tokens) + ")"
+            return "(" + joiner.join(f"'{t}'" for t in tokens) + ")"
 
         def term(t: Term, headline: bool = False) -> str:
             return "(" + " & ".join(word(w, headline) for w in t.words) + ")"
@@ -124,21 +138,55 @@ class PostgresEngine:
             expression += " & !(" + " | ".join(term(t) for t in plan.excluded) + ")"
         return expression
 
-    def _matches(self, plan: QueryPlan, title_only: bool) -> tuple[str, list]:
-        """SQL condition and params: the plan anywhere, or every word in the headline (weight A,
-        indexed on its own by migration 0011) and no excluded word anywhere."""
+    def _matches(self, plan: QueryPlan, title_only: bool, loose: bool = False) -> tuple[str, list]:
+        """SQL condition and params: the plan anywhere, or every word in the headline (the
+        `headline` column, migration 0012) and no excluded word anywhere.
+
+        loose: the plan's words with their bigrams in any order and no exclusions, a superset
+        that the GIN index answers without re-reading documents."""
+        positive = QueryPlan(groups=plan.groups)
         if not title_only:
-            return "document @@ to_tsquery('simple', %s)", [self.tsquery(plan)]
-        sql, params = "ts_filter(document, '{a}') @@ to_tsquery('simple', %s)", [self.tsquery(QueryPlan(groups=plan.groups), title_only=True)]
-        if plan.excluded:
+            return "document @@ to_tsquery('simple', %s)", [self.tsquery(positive if loose else plan, loose=loose)]
+        sql, params = "headline @@ to_tsquery('simple', %s)", [self.tsquery(positive, title_only=True, loose=loose)]
+        if plan.excluded and not loose:
             sql += " AND NOT document @@ to_tsquery('simple', %s)"
             params.append(self.tsquery(QueryPlan(groups=[[t] for t in plan.excluded])))
         return sql, params
 
+    def _phrase_checked(self, cursor, plan: QueryPlan, title_only: bool, range_sql: str, bounds: list, tail: str = "", tail_params=()) -> list[int]:
+        """Matches inside an id range: GIN finds the documents holding every bigram (exact, no
+        document read), then only those are checked for the bigrams in sequence and the
+        exclusions. In one statement PostgreSQL guesses a phrase matches almost nothing, skips
+        the id range's bitmap and re-reads every phrase candidate in the archive."""
+        condition, params = self._matches(plan, title_only, loose=True)
+        cursor.execute(f"SELECT article_id FROM {PG_TABLE} WHERE {condition} AND ({range_sql})", [*params, *bounds])
+        candidates = [row[0] for row in cursor.fetchall()]
+        return self._check_ids(cursor, plan, candidates, title_only, tail, tail_params)
+
+    def _check_ids(self, cursor, plan: QueryPlan, ids: list[int], title_only: bool = False, tail: str = "", tail_params=()) -> list[int]:
+        """The ids whose documents match, read by id. MATERIALIZED keeps it that way: offered the
+        condition, PostgreSQL may walk a phrase's GIN candidates across the whole archive instead."""
+        if not ids:
+            return []
+        condition, params = self._matches(plan, title_only)
+        cursor.execute(f"WITH w AS MATERIALIZED (SELECT article_id, document, headline FROM {PG_TABLE} WHERE article_id = ANY(%s)) "
+                       f"SELECT article_id FROM w WHERE {condition}{tail}", [list(ids), *params, *tail_params])
+        return [row[0] for row in cursor.fetchall()]
+
+    def matching_ids(self, plan: QueryPlan, ids: list[int]) -> list[int]:
+        """The ids (any order) that match, each document read once: the cost is len(ids)."""
+        with self._bitmap_cursor() as cursor:
+            return self._check_ids(cursor, plan, ids)
+
+    def _needs_check(self, plan: QueryPlan, title_only: bool) -> bool:
+        """Whether the GIN index alone can't decide a match: a phrase, or (headline matches)
+        an excluded word, which is looked for in the whole document."""
+        return "<->" in self._matches(plan, title_only)[1][0] or (title_only and bool(plan.excluded))
+
     def headline_tsquery(self, plan: QueryPlan) -> str | None:
-        """One-character words in a headline bigram (weight A), or None when the plan has none."""
+        """One-character words in a headline bigram, or None when the plan has none."""
         chars = {w[0] for group in plan.groups for t in group for w in t.words if _is_single_char(w)}
-        return " | ".join(f"'{c}':*A" for c in sorted(chars)) or None
+        return " | ".join(f"'{c}':*" for c in sorted(chars)) or None
 
     @contextmanager
     def _bitmap_cursor(self):
@@ -160,14 +208,11 @@ class PostgresEngine:
                 arms = windows[start : start + 200]
                 ranges = " OR ".join("article_id BETWEEN %s AND %s" for _ in arms)
                 bounds = [v for lo, hi in arms for v in (lo, hi)]
-                if "<->" in params[0]:
-                    # PostgreSQL guesses a phrase matches almost nothing, so it would fetch and re-check
-                    # every phrase candidate in the archive; check the windows' documents instead.
-                    cursor.execute(f"WITH w AS MATERIALIZED (SELECT article_id, document FROM {PG_TABLE} WHERE {ranges}) "
-                                   f"SELECT article_id FROM w WHERE {condition}", [*bounds, *params])
+                if self._needs_check(plan, title_only):
+                    found += self._phrase_checked(cursor, plan, title_only, ranges, bounds)
                 else:
                     cursor.execute(f"SELECT article_id FROM {PG_TABLE} WHERE {condition} AND ({ranges})", [*params, *bounds])
-                found += [row[0] for row in cursor.fetchall()]
+                    found += [row[0] for row in cursor.fetchall()]
         return sorted(found)
 
     def newest_ids(self, plan: QueryPlan, limit: int, below: int | None = None, title_only: bool = False) -> list[int]:
@@ -182,19 +227,19 @@ class PostgresEngine:
             width = 4 * limit
             while len(found) < limit and below > 0:
                 low = max(0, below - width)
-                if "<->" in params[0]:  # as in window_ids: check the window's documents, not every phrase candidate
-                    cursor.execute(f"WITH w AS MATERIALIZED (SELECT article_id, document FROM {PG_TABLE} WHERE article_id >= %s AND article_id < %s) "
-                                   f"SELECT article_id FROM w WHERE {condition} ORDER BY article_id DESC LIMIT %s", [low, below, *params, limit - len(found)])
+                if self._needs_check(plan, title_only):
+                    found += self._phrase_checked(cursor, plan, title_only, "article_id >= %s AND article_id < %s", [low, below],
+                                                  " ORDER BY article_id DESC LIMIT %s", [limit - len(found)])
                 else:
                     cursor.execute(f"SELECT article_id FROM {PG_TABLE} WHERE {condition} AND article_id >= %s AND article_id < %s "
                                    f"ORDER BY article_id DESC LIMIT %s", [*params, low, below, limit - len(found)])
-                found += [row[0] for row in cursor.fetchall()]
+                    found += [row[0] for row in cursor.fetchall()]
                 below, width = low, width * 4
             return found
 
     def ranked_window(self, plan: QueryPlan, lo: int, hi: int) -> list[int]:
         headline = self.headline_tsquery(plan)
-        tier, tier_params = ("(document @@ to_tsquery('simple', %s)) DESC, ", [headline]) if headline else ("", [])
+        tier, tier_params = ("(headline @@ to_tsquery('simple', %s)) DESC, ", [headline]) if headline else ("", [])
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT article_id FROM {PG_TABLE} WHERE document @@ to_tsquery('simple', %s) AND article_id BETWEEN %s AND %s "
