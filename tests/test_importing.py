@@ -599,3 +599,24 @@ def test_the_index_is_written_in_batches_and_flushed_however_the_run_ends(db, se
         assert Article.objects.exists() and indexing.mismatches() == {"missing": [], "orphaned": []}
     finally:
         articles_changed.disconnect(dispatch_uid="t-batch")
+
+
+def test_a_large_import_refreshes_the_planner_statistics(db, seed_dir, monkeypatch):
+    """PostgreSQL plans searches from statistics; a big import must not leave them stale."""
+    from django.db import connection
+
+    from articles.importing import service
+
+    calls = []
+    real = service.refresh_planner_statistics
+    monkeypatch.setattr(service, "refresh_planner_statistics", lambda: calls.append(1) or real())
+    monkeypatch.setattr(service, "ANALYZE_AFTER_ARTICLES", 10**6)
+    import_paths([str(next(seed_dir.glob("000_*.txt")))])
+    assert calls == []  # a small run leaves it to autovacuum
+    monkeypatch.setattr(service, "ANALYZE_AFTER_ARTICLES", 10)
+    import_paths([str(seed_dir)])
+    assert calls == [1]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'articles_article'")
+            assert cursor.fetchone()[0] == Article.objects.count()
