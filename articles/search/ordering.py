@@ -3,8 +3,8 @@
 - Date order walks the (published_on, id) index in growing chunks and keeps the chunk's
   matches (one FTS seek per chunk), so the newest page of 株洲 reads a few thousand rows.
 - Relevance is bm25 (PostgreSQL: ts_rank_cd), headline weighted highest, when the word
-  matches at most RANK_ALL_LIMIT articles, in the searched dates and in the whole archive
-  (bm25's word weights count the archive). Above that, scoring every match would take
+  matches at most RANK_ALL_LIMIT articles (the engine's rank_all_limit, if lower), in the
+  searched dates and in the whole archive (bm25's word weights count the archive). Above that, scoring every match would take
   seconds, and for a word in most articles the score says little: headline matches come
   first, then the others, each newest first.
 """
@@ -34,7 +34,8 @@ def ordered_ids(engine, plan, filtered, restricted: bool, sample: Sample, order:
         if sample.exact:
             return by_date(sample.ids, descending=order == "newest")[:limit], False
         return walk_by_date(engine, plan, filtered, limit, descending=order == "newest"), False
-    if sample.word_matches() <= RANK_ALL_LIMIT and archive_matches() <= RANK_ALL_LIMIT:
+    rank_limit = min(RANK_ALL_LIMIT, engine.rank_all_limit)
+    if sample.word_matches() <= rank_limit and archive_matches() <= rank_limit:
         ranked = engine.ranked_window(plan, *span)
         if restricted:
             allowed = set(sample.ids) if sample.exact else set(within(filtered, ranked))
@@ -44,7 +45,17 @@ def ordered_ids(engine, plan, filtered, restricted: bool, sample: Sample, order:
         headline = set(engine.window_ids(plan, [span], title_only=True)) & set(sample.ids)
         ranked = by_date(sorted(headline), descending=True) + by_date([i for i in sample.ids if i not in headline], descending=True)
         return ranked[:limit], True
-    return headline_first(engine, plan, filtered, restricted, limit, span), True
+    filter_first = restricted and _filters_keep_fewer(sample, span)
+    return headline_first(engine, plan, filtered, restricted, limit, span, filter_first), True
+
+
+def _filters_keep_fewer(sample: Sample, span: tuple[int, int]) -> bool:
+    """Whether the reader's filters keep a smaller share of the word's matches than the word
+    holds of the articles: then walking the filtered articles reads fewer rows than walking
+    the word's matches (each read on PostgreSQL fetches a ~10 KB document)."""
+    keep_rate = len(sample.ids) / max(sample.candidates, 1)
+    word_rate = sample.word_matches() / max(span[1] - span[0] + 1, 1)
+    return keep_rate < word_rate
 
 
 def by_date(ids: list[int], descending: bool) -> list[int]:
@@ -79,14 +90,36 @@ def walk_by_date(engine, plan, filtered, limit: int, descending: bool) -> list[i
     return found[:limit]
 
 
-def headline_first(engine, plan, filtered, restricted: bool, limit: int, span: tuple[int, int]) -> list[int]:
-    """Matches with every word in the headline, then the rest; each newest first (ids within span)."""
+def headline_first(engine, plan, filtered, restricted: bool, limit: int, span: tuple[int, int], filter_first: bool = False) -> list[int]:
+    """Matches with every word in the headline, then the rest; each newest first (ids within span).
+
+    filter_first: find the rest among the filtered articles instead (see _filters_keep_fewer);
+    headline matches are few and their column small, so they are always read word first."""
     headline = _newest(engine, plan, filtered, restricted, limit, span, title_only=True)
     rest: list[int] = []
     if len(headline) < limit:
         seen = set(headline)
-        rest = [i for i in _newest(engine, plan, filtered, restricted, limit, span, exclude=seen) if i not in seen]
+        if filter_first:
+            rest = _newest_filtered(engine, plan, filtered, limit, span, exclude=seen)
+        else:
+            rest = [i for i in _newest(engine, plan, filtered, restricted, limit, span, exclude=seen) if i not in seen]
     return by_date(headline, descending=True) + by_date(rest, descending=True)[: limit - len(headline)]
+
+
+def _newest_filtered(engine, plan, filtered, limit: int, span: tuple[int, int], exclude: set) -> list[int]:
+    """The filtered articles from the top of span down, checked for the words a chunk at a time."""
+    articles = filtered.filter(pk__range=span).order_by("-pk").values_list("pk", flat=True)
+    found: list[int] = []
+    below, size, scanned = None, 2 * limit, 0
+    while len(found) < limit and scanned < MAX_SCAN:
+        ids = list((articles if below is None else articles.filter(pk__lt=below))[:size])
+        scanned += len(ids)
+        matched = set(engine.matching_ids(plan, ids)) if ids else set()
+        found += [i for i in ids if i in matched and i not in exclude]
+        if len(ids) < size:
+            break  # the span is exhausted
+        below, size = ids[-1], size * 2
+    return found[:limit]
 
 
 def _newest(engine, plan, filtered, restricted: bool, limit: int, span: tuple[int, int], title_only: bool = False,

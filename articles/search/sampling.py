@@ -4,9 +4,10 @@ A word in most articles (株洲) matches a million rows: counting, faceting and 
 them costs seconds. Instead the match runs inside a few id windows, one per year (or per
 month when the dates asked for span two years or less), each covering a share f of its
 stratum. Article ids grow with the date in an archive imported in order, so the windows are
-an even sample over time. f grows (1/256, 1/64, 1/16, 1/4) until the sample holds SAMPLE_TARGET
-matches; the count, facets and chart are then the sample scaled by 1/f, labelled 约.
-When even a quarter of the archive holds few matches, all of them are read: exact.
+an even sample over time. f starts at 1/1024 and grows until the sample holds SAMPLE_TARGET
+matches, straight to the share the density found so far says is enough; the count, facets
+and chart are then the sample scaled by 1/f, labelled 约. When even a quarter of the archive
+would hold too few, and the word is not too common, all its matches are read: exact.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from django.db.models.expressions import RawSQL
 
 from articles.models import Article
 
-LEVELS = (1 / 256, 1 / 64, 1 / 16, 1 / 4)
-SAMPLE_TARGET = 1_000
+LEVELS = tuple(1 / 2**n for n in range(10, 1, -1))  # 1/1024, 1/512 … 1/4
+# Enough for a count within a few per cent; PostgreSQL reads each sampled document (~10 µs).
+SAMPLE_TARGET = 800
 # Read every match when the matches of the word itself (before filters) are about this many or fewer.
 EXACT_LIMIT = 40_000
 
@@ -58,20 +60,33 @@ def sample_matches(engine, plan, filtered, restricted: bool, filters: dict) -> S
     spans = stratum_spans(filters)
     if not spans:
         return Sample(ids=[], fraction=1.0, candidates=0)
-    sample = None
-    for fraction in LEVELS:
-        windows = [_centre(lo, hi, fraction) for lo, hi in spans]
+    level = 0
+    while True:
+        windows = [_centre(lo, hi, LEVELS[level]) for lo, hi in spans]
         candidates = engine.window_ids(plan, windows)
         ids = within(filtered, candidates) if restricted else candidates
         covered = sum(b - a + 1 for a, b in windows) / sum(hi - lo + 1 for lo, hi in spans)
         sample = Sample(ids=ids, fraction=covered, candidates=len(candidates))
         if len(ids) >= SAMPLE_TARGET or covered >= 1:
             return sample
-    if sample.word_matches() > EXACT_LIMIT:
-        return sample  # reading every match would cost more than the estimate is worth
+        wanted = next_level(level, len(ids))
+        if wanted == len(LEVELS):  # even the widest share would hold too few
+            if sample.word_matches() <= EXACT_LIMIT:
+                break
+            if level == len(LEVELS) - 1:
+                return sample  # reading every match would cost more than the estimate is worth
+            wanted -= 1
+        level = wanted
     # Every match: the whole id range of the dates searched (spans can miss ids imported out of order).
     candidates = engine.window_ids(plan, [id_range(filters)])
     return Sample(ids=within(filtered, candidates) if restricted else candidates, fraction=1.0, candidates=len(candidates))
+
+
+def next_level(level: int, found: int) -> int:
+    """The smallest level expected to hold SAMPLE_TARGET matches, judged by the `found` at
+    `level` (16 times wider when nothing was found); len(LEVELS) when not even the widest would."""
+    wanted = LEVELS[level] * (16 if not found else SAMPLE_TARGET * 1.25 / found)
+    return next((index for index in range(level + 1, len(LEVELS)) if LEVELS[index] >= wanted), len(LEVELS))
 
 
 def id_range(filters: dict) -> tuple[int, int]:
