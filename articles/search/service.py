@@ -175,6 +175,7 @@ def _hits(ids: list[int], plan: QueryPlan) -> list[Hit]:
     words = plan.highlight_words()
     articles = (
         Article.objects.filter(pk__in=ids)
+        .defer("raw_text", "byline_raw")  # the importer's copy of the source: large, never shown in results
         .select_related("page__issue", "page__section")
         .prefetch_related(Prefetch("district_links", queryset=ArticleDistrict.objects.select_related("district")))
     )

@@ -54,7 +54,7 @@ def page_detail(request, year, month, day, page):
     numbers = sorted(issue.pages.values_list("number", flat=True))
     index = numbers.index(page_obj.number)
     staff = PageStaff.objects.filter(page=page_obj).select_related("person").order_by("position")
-    articles = page_obj.articles.order_by("position").prefetch_related(
+    articles = page_obj.articles.order_by("position").defer("raw_text", "byline_raw", "edited_fields").prefetch_related(
         Prefetch("contributions", queryset=Contribution.objects.select_related("author").order_by("position", "id"))
     )
     return render(request, "articles/page.html", {
