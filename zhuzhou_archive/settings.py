@@ -100,8 +100,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several gunicorn workers read while an editor saves: WAL lets readers run
     # during a write, IMMEDIATE takes the write lock up front (no upgrade
-    # deadlock), and the busy timeout waits instead of failing.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # deadlock), and the busy timeout waits instead of failing. Connections persist
+    # (DB_CONN_MAX_AGE) like PostgreSQL's: opening one and its PRAGMAs cost ~0.6 ms
+    # of CPU, an eighth of an article page. Between requests none holds a lock.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
