@@ -122,6 +122,7 @@ def test_page_view_staff_and_neighbours(client, imported_seeds):
     assert "责任编辑" in html and "刘琪琪" in html and "许辛" in html
     assert "落实禁火令 金山街道在行动" in html
     assert 'href="/2022/09/29/1/"' in html
+    assert "摄影 丁志鹏" in html and "记者 向胤蓉 · 通讯员 侯峰" in html  # each article's byline, in order
 
 
 def test_article_view(client, imported_seeds):
