@@ -501,3 +501,14 @@ def test_a_narrow_filter_is_walked_before_the_words(many_years, monkeypatch):
     expected = [a.pk for a in newest if "株洲" in a.headline] + [a.pk for a in newest if "株洲" not in a.headline]
     assert walks and result.headline_first and [hit.article.pk for hit in result.hits] == expected[:100]
     assert [hit.article.pk for hit in search_articles("株洲", filters={"district": "lukou"}, page=2, page_size=100).hits] == expected[100:200]
+
+
+def test_checking_given_ids_agrees_with_reading_their_range(many_years):
+    """matching_ids: dense ids are read as a range, sparse ones one by one; the same matches."""
+    engine = get_engine()
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    plan = parse_query("淦田")
+    everything = set(engine.window_ids(plan, [(ids[0], ids[-1])]))
+    for chosen in (ids[100:300], ids[::300], [ids[0], ids[-1]], ids[::10]):
+        assert sorted(engine.matching_ids(plan, chosen)) == sorted(set(chosen) & everything)
+    assert engine.matching_ids(plan, []) == []

@@ -13,6 +13,7 @@ to walk a common word's whole match list.
 
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 
 from django.db import connection, transaction
@@ -70,9 +71,18 @@ class SQLiteEngine:
         return sorted(found)
 
     def matching_ids(self, plan: QueryPlan, ids: list[int]) -> list[int]:
-        """The ids (any order) that match: FTS5 reads the matches of their id range."""
-        wanted = set(ids)
-        return [i for i in self.window_ids(plan, [(min(ids), max(ids))]) if i in wanted] if ids else []
+        """The ids (any order) that match. Dense ids: FTS5 reads the matches of their id range
+        (~0.5 µs each); sparse ones (a district across decades): one lookup per id (~40 µs)."""
+        if not ids:
+            return []
+        lo, hi = min(ids), max(ids)
+        if hi - lo <= 64 * len(ids):
+            wanted = set(ids)
+            return [i for i in self.window_ids(plan, [(lo, hi)]) if i in wanted]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s AND rowid IN (SELECT value FROM json_each(%s))",
+                           [self.match_expression(plan), json.dumps(list(ids))])
+            return [row[0] for row in cursor.fetchall()]
 
     def newest_ids(self, plan: QueryPlan, limit: int, below: int | None = None, title_only: bool = False) -> list[int]:
         """The highest-id matches (below `below`): FTS5 reads the match list backwards and stops."""
