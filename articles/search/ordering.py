@@ -4,9 +4,9 @@
   matches (one FTS seek per chunk), so the newest page of 株洲 reads a few thousand rows.
 - Relevance is bm25 (PostgreSQL: ts_rank_cd), headline weighted highest, when the word
   matches at most RANK_ALL_LIMIT articles (the engine's rank_all_limit, if lower), in the
-  searched dates and in the whole archive (bm25's word weights count the archive). Above that, scoring every match would take
-  seconds, and for a word in most articles the score says little: headline matches come
-  first, then the others, each newest first.
+  searched dates and in the whole archive (bm25's word weights count the archive). Above
+  that, scoring every match would take seconds, and for a word in most articles the score
+  says little: headline matches come first, then the others, each newest first.
 """
 
 from __future__ import annotations
