@@ -430,13 +430,19 @@ def test_sampling_jumps_to_the_share_the_density_calls_for():
     assert next_level(len(LEVELS) - 1, SAMPLE_TARGET - 1) == len(LEVELS)
 
 
+@pytest.mark.parametrize("read_documents_limit", [0, 10**6])
 @pytest.mark.parametrize("order", ["relevance", "newest"])
-def test_a_sampled_phrase_needs_its_bigrams_in_sequence(many_years, monkeypatch, order):
-    """Sampled windows and headline-first reads find phrase candidates by their bigrams, then
-    check the sequence: 民生…生实…实事 apart is not 民生实事."""
+def test_a_sampled_phrase_needs_its_bigrams_in_sequence(many_years, monkeypatch, order, read_documents_limit):
+    """Sampled windows and headline-first reads find phrase candidates by their bigrams (or, in
+    small windows, read every document: PostgreSQL), then check the sequence: 民生…生实…实事
+    apart is not 民生实事."""
     import articles.search.ordering as ordering
     import articles.search.sampling as sampling
     from articles.search import indexing
+    from articles.search.engines import PostgresEngine
+
+    monkeypatch.setattr(PostgresEngine, "read_documents_limit", read_documents_limit)
+    monkeypatch.setattr(PostgresEngine, "read_headlines_limit", read_documents_limit)
 
     articles = list(Article.objects.order_by("pk"))
     phrase = articles[::24]
