@@ -319,6 +319,14 @@ def test_huge_match_sets_are_sampled_and_labelled_estimates(many_years, monkeypa
     years = dict(estimated.histogram)
     assert list(years) == ["1990", "1991", "1992"] and all(150 <= n <= 330 for n in years.values())  # every year sampled
     assert [y["name"] for y in estimated.facets["year"]] == ["1992", "1991", "1990"]
+    from articles.search.facets import summarize
+
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True)[:37])
+    exact, _ = summarize(ids, {})
+    scaled, chart = summarize(ids, {}, scale=1234.5)  # estimates say no more than a sample can: 3 digits
+    assert sum(f["count"] for f in exact["year"]) == 37
+    assert [f["count"] for f in scaled["year"]] == [round(f["count"] * 1234.5, -2) for f in exact["year"]]
+    assert all(n == round(n, -2) for _, n in chart)
     rare = search_articles("淦田")  # one article in ten: too few in the windows, so every match is read
     assert rare.count == 72 and not rare.estimated
     within = search_articles("株洲", filters={"year": 1991})  # the sample stays inside the filter (months)

@@ -12,7 +12,7 @@ from collections import Counter
 from django.db import connection
 
 from articles.models import Article, ArticleDistrict, District, Page, Section
-from articles.search.sampling import id_set
+from articles.search.sampling import id_set, significant
 
 TOP = 20
 
@@ -25,7 +25,7 @@ def summarize(ids: list[int], filters: dict, scale: float = 1) -> tuple[dict[str
     years = Counter(day.year for day, _, _ in rows)
 
     def scaled(n: int) -> int:
-        return round(n * scale)
+        return round(n * scale) if scale == 1 else significant(round(n * scale))
 
     facets = {
         "district": [{"name": n, "slug": s, "count": scaled(c)} for (n, s), c in sorted(districts.items(), key=lambda x: (-x[1], x[0][0]))[:TOP]],

@@ -44,8 +44,7 @@ class Sample:
     def count(self) -> int:
         if self.exact:
             return len(self.ids)
-        estimate = round(len(self.ids) / self.fraction)
-        return round(estimate, 3 - len(str(estimate))) if estimate >= 1000 else estimate  # 3 significant digits
+        return significant(round(len(self.ids) / self.fraction))
 
     @property
     def scale(self) -> float:
@@ -54,6 +53,11 @@ class Sample:
     def word_matches(self) -> int:
         """Estimated matches of the query in the searched dates, before the other filters."""
         return round(self.candidates / self.fraction)
+
+
+def significant(estimate: int) -> int:
+    """An estimate to three significant digits: a sample can't say more."""
+    return round(estimate, 3 - len(str(estimate))) if estimate >= 1000 else estimate
 
 
 def sample_matches(engine, plan, filtered, restricted: bool, filters: dict) -> Sample:
