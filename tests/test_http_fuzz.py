@@ -1,7 +1,9 @@
 """No URL and no query string ever produces a 500: fuzz every route and parameter."""
 
+from urllib.parse import unquote_to_bytes
+
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 pytestmark = pytest.mark.django_db
@@ -25,11 +27,21 @@ def seeded_client(client, imported_seeds):
     return client
 
 
+def get(client, url):
+    """client.get(url), except that a path starting with // goes to the app as a path, as a
+    server passes it on: the test client would parse "//[/0/" as a host and fail itself."""
+    if not url.startswith("//"):
+        return client.get(url)
+    path, _, query = url.partition("?")
+    return client.handler(client._base_environ(PATH_INFO=unquote_to_bytes(path).decode("iso-8859-1"), REQUEST_METHOD="GET", QUERY_STRING=query))
+
+
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(route=st.sampled_from(ROUTES), parts=st.lists(SEGMENT, min_size=5, max_size=5))
+@example(route="/{a}/{b}/{c}/", parts=["", "[", "0", "0", "0"])  # //[/0/: found by this test on 2026-11-24
 def test_every_route_with_random_segments(seeded_client, route, parts):
     url = route.format(**dict(zip("abcde", parts)))
-    response = seeded_client.get(url)
+    response = get(seeded_client, url)
     assert response.status_code < 500, url
     if url.startswith("/api/"):
         assert response["Content-Type"].startswith("application/json"), url
