@@ -168,6 +168,19 @@ class PostgresEngine:
             params.append(self.tsquery(QueryPlan(groups=[[t] for t in plan.excluded])))
         return sql, params
 
+    def _range_matches(self, cursor, plan: QueryPlan, title_only: bool, range_sql: str, bounds: list, rows: int,
+                       tail: str = "", tail_params=()) -> list[int]:
+        """Matches inside an id range of about `rows` articles. GIN decides a plain match; a phrase
+        (or a headline match with an excluded word) is checked row by row in a small range, and
+        through GIN candidates in a wide one."""
+        condition, params = self._matches(plan, title_only)
+        if not self._needs_check(plan, title_only):
+            cursor.execute(f"SELECT article_id FROM {PG_TABLE} WHERE {condition} AND ({range_sql}){tail}", [*params, *bounds, *tail_params])
+            return [row[0] for row in cursor.fetchall()]
+        if self._reads_rows(plan, title_only, rows):
+            return self._documents_checked(cursor, condition, params, range_sql, bounds, tail, tail_params)
+        return self._phrase_checked(cursor, plan, title_only, range_sql, bounds, tail, tail_params)
+
     def _documents_checked(self, cursor, condition: str, params: list, range_sql: str, bounds: list, tail: str = "", tail_params=()) -> list[int]:
         """Matches inside a small id range, by reading each of its documents (~10 µs each)."""
         cursor.execute(f"WITH w AS MATERIALIZED (SELECT article_id, document, headline FROM {PG_TABLE} WHERE {range_sql}) "
@@ -228,27 +241,17 @@ class PostgresEngine:
 
     def window_ids(self, plan: QueryPlan, windows: list[tuple[int, int]], title_only: bool = False) -> list[int]:
         found: list[int] = []
-        condition, params = self._matches(plan, title_only)
-        check = self._needs_check(plan, title_only)
         with self._bitmap_cursor() as cursor:
             for start in range(0, len(windows), 200):
                 arms = windows[start : start + 200]
                 ranges = " OR ".join("article_id BETWEEN %s AND %s" for _ in arms)
                 bounds = [v for lo, hi in arms for v in (lo, hi)]
-                if not check:
-                    cursor.execute(f"SELECT article_id FROM {PG_TABLE} WHERE {condition} AND ({ranges})", [*params, *bounds])
-                    found += [row[0] for row in cursor.fetchall()]
-                elif self._reads_rows(plan, title_only, sum(hi - lo + 1 for lo, hi in arms)):
-                    found += self._documents_checked(cursor, condition, params, ranges, bounds)
-                else:
-                    found += self._phrase_checked(cursor, plan, title_only, ranges, bounds)
+                found += self._range_matches(cursor, plan, title_only, ranges, bounds, rows=sum(hi - lo + 1 for lo, hi in arms))
         return sorted(found)
 
     def newest_ids(self, plan: QueryPlan, limit: int, below: int | None = None, title_only: bool = False) -> list[int]:
         """GIN can't read matches in id order, and a plain ORDER BY … LIMIT fetches every match
         first: read id windows down from `below`, each four times wider, until `limit` are found."""
-        condition, params = self._matches(plan, title_only)
-        check = self._needs_check(plan, title_only)
         with self._bitmap_cursor() as cursor:
             if below is None:
                 cursor.execute(f"SELECT max(article_id) + 1 FROM {PG_TABLE}")
@@ -257,14 +260,8 @@ class PostgresEngine:
             width = 4 * limit
             while len(found) < limit and below > 0:
                 low = max(0, below - width)
-                window, tail = "article_id >= %s AND article_id < %s", " ORDER BY article_id DESC LIMIT %s"
-                if not check:
-                    cursor.execute(f"SELECT article_id FROM {PG_TABLE} WHERE {condition} AND {window}{tail}", [*params, low, below, limit - len(found)])
-                    found += [row[0] for row in cursor.fetchall()]
-                elif self._reads_rows(plan, title_only, below - low):
-                    found += self._documents_checked(cursor, condition, params, window, [low, below], tail, [limit - len(found)])
-                else:
-                    found += self._phrase_checked(cursor, plan, title_only, window, [low, below], tail, [limit - len(found)])
+                found += self._range_matches(cursor, plan, title_only, "article_id >= %s AND article_id < %s", [low, below], rows=below - low,
+                                             tail=" ORDER BY article_id DESC LIMIT %s", tail_params=[limit - len(found)])
                 below, width = low, width * 4
             return found
 
