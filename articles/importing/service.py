@@ -187,8 +187,8 @@ def import_paths(
 def refresh_planner_statistics() -> None:
     """PostgreSQL plans search and browsing from table statistics; right after a big import
     they still describe the old tables (or none), and autovacuum may take minutes to catch
-    up: after a fresh 100k import, rare-word searches took 0.8-3 s until ANALYZE. It samples ~30,000 rows per
-    table, so it takes seconds at a million articles. SQLite's planner needs no statistics."""
+    up: after a fresh 100k import, a rare-word search took 0.8 s (p50) until ANALYZE. It
+    samples ~30,000 rows per table: seconds at a million articles. SQLite's planner needs none."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -58,7 +58,7 @@ def page_detail(request, year, month, day, page):
     people: dict[int, list[tuple[str, str]]] = {}
     rows = Contribution.objects.filter(article__page=page_obj).order_by("position", "id").values_list("article_id", "role", "author__name")
     for article_id, role, name in rows:  # plain rows: cheaper than prefetch_related (see article_detail)
-        people.setdefault(article_id, []).append((Role(role).label if role in Role.values else role, name))
+        people.setdefault(article_id, []).append((role_label(role), name))
     return render(request, "articles/page.html", {
         "issue": issue,
         "page": page_obj,
@@ -113,8 +113,13 @@ def byline_groups(people) -> list[tuple[str, list]]:
     """(role, author) pairs in byline order -> [("记者", [author, …]), ("通讯员", […])]."""
     groups: dict[str, list] = {}
     for role, author in people:
-        groups.setdefault(Role(role).label if role in Role.values else role, []).append(author)
+        groups.setdefault(role_label(role), []).append(author)
     return list(groups.items())
+
+
+def role_label(role: str) -> str:
+    """记者, 通讯员 … for a known role; an unknown one as the byline printed it."""
+    return Role(role).label if role in Role.values else role
 
 
 def _neighbour(issue, sequence, index):
