@@ -57,6 +57,13 @@ class RunContext:
             districts=districts,
         )
 
+    def refresh(self) -> None:
+        """Re-read authors and sections: another lane of the run may have created some."""
+        self.authors = {a.name: a for a in Author.objects.all()}
+        self.author_slugs = {a.slug for a in self.authors.values()}
+        self.sections = {section_key(s.name): s for s in Section.objects.all()}
+        self.section_slugs = {s.slug for s in self.sections.values()}
+
     def begin_file(self) -> None:
         self._new_authors.clear()
         self._new_sections.clear()

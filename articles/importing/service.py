@@ -1,27 +1,31 @@
 """The import service: files in, database rows out, one transaction per file.
 
-    report = import_paths(["seeds/"], dry_run=False, workers=0)
+    report = import_paths(["seeds/"], dry_run=False, workers=0, lanes=1)
 
 Idempotent: an unchanged file (same sha256) is skipped without a write; a changed file
 replaces what came from it (editor corrections kept); a failed file writes nothing.
+Which file is new, unchanged or a duplicate is decided here, in file order; the writing
+happens in lanes (articles/importing/lanes.py): several connections at once on PostgreSQL.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from articles.choices import ImportStatus
-from articles.importing.context import RunContext
 from articles.importing.files import collect_files, display_path
-from articles.importing.issues import ImportProblem
+from articles.importing.issues import UNDATED, ImportProblem
+from articles.importing.lanes import PARALLEL_FROM, Lane, Lanes, auto_lanes, check_lanes
 from articles.importing.prepare import Job, Prepared, prepare_all
 from articles.importing.writer import write_file
 from articles.models import SourceFile
@@ -106,7 +110,7 @@ class ChangeBatch:
 
 
 INDEX_BATCH_FILES = 20
-PARALLEL_FROM = 50  # files: below this a worker process costs more than it saves
+PENDING_PER_LANE = 8  # files handed to a lane and not yet written: bounds the memory they hold
 
 
 def auto_workers(file_count: int) -> int:
@@ -140,8 +144,11 @@ class KnownFiles:
     def text_sha_of(self, path: str) -> str:
         return self.by_path.get(path, ("", "", ""))[1]
 
-    def record(self, path: str, sha: str, text_sha: str, status: str) -> None:
-        old_sha, old_text_sha, _ = self.by_path.get(path, ("", "", ""))
+    def record(self, path: str, sha: str, text_sha: str, status: str) -> Callable[[], None]:
+        """Note the path's new content; returns what undoes it (the write failed after all)."""
+        entry = self.by_path.get(path)
+        old_sha, old_text_sha, _ = entry or ("", "", "")
+        touched = {d: self.imported_sha.get(d) for d in (old_sha, old_text_sha, sha, text_sha) if d}
         for digest in (old_sha, old_text_sha):
             if self.imported_sha.get(digest) == path:
                 del self.imported_sha[digest]  # this path no longer holds that content
@@ -151,37 +158,81 @@ class KnownFiles:
                 if digest:
                     self.imported_sha.setdefault(digest, path)
 
+        def undo() -> None:
+            if entry is None:
+                self.by_path.pop(path, None)
+            else:
+                self.by_path[path] = entry
+            for digest, holder in touched.items():
+                if holder is None:
+                    self.imported_sha.pop(digest, None)
+                else:
+                    self.imported_sha[digest] = holder
+
+        return undo
+
 
 def import_paths(
     paths: list[str],
     dry_run: bool = False,
     progress: Callable[[FileReport], None] | None = None,
     workers: int | None = 0,
+    lanes: int | None = 1,
 ) -> RunReport:
-    """Import files and directories. `workers`: parsing processes (None: choose by run size)."""
+    """Import files and directories.
+
+    `workers`: parsing processes; `lanes`: database connections writing at once (several only
+    on PostgreSQL). None chooses either by the run's size and the database.
+    """
     report = RunReport(dry_run=dry_run)
     files, problems = collect_files(paths)
     for path, message in problems:
         report.files.append(FileReport(path=path, status="failed", message=message))
     known = KnownFiles()
-    context = None if dry_run else RunContext.load()
     seen_in_run: dict[str, str] = {}
     jobs = (_job(path, known) for path in files)
     workers = auto_workers(len(files)) if workers is None else workers
-    batch = ChangeBatch(every=INDEX_BATCH_FILES)
-    try:
-        for prepared in prepare_all(jobs, workers):
-            file_report = import_prepared(prepared, context, known, seen_in_run, batch)
+    lanes = 1 if dry_run else auto_lanes(len(files)) if lanes is None else lanes
+    check_lanes(lanes)
+    writers = Lanes(lanes, make_batch=lambda: ChangeBatch(every=INDEX_BATCH_FILES), load_context=not dry_run)
+    pending: deque[tuple[Future, Callable[[], None] | None]] = deque()
+
+    def collect(keep: int) -> None:
+        """Report finished files in file order; wait while more than `keep` are in flight."""
+        while pending and (len(pending) > keep or pending[0][0].done()):
+            future, undo = pending.popleft()
+            file_report = future.result()
+            if undo and file_report.status != "imported":
+                undo()  # the write failed: the path still holds what it held
             report.files.append(file_report)
             if progress:
                 progress(file_report)
+
+    try:
+        for prepared in prepare_all(jobs, workers):
+            decided = decide(prepared, known, seen_in_run, dry_run)
+            if decided is not None:
+                future: Future = Future()
+                future.set_result(decided)
+                pending.append((future, None))
+            else:
+                may_exist = prepared.path in known.by_path
+                undo = known.record(prepared.path, prepared.sha256, prepared.text_sha256, ImportStatus.IMPORTED)
+                pending.append((writers.submit(_lane_key(prepared), write_prepared, prepared, may_exist), undo))
+            collect(keep=PENDING_PER_LANE * lanes)
+        collect(keep=0)
     finally:
-        batch.flush()
-    if context:
-        report.authors_created = context.authors_created
+        writers.close()  # announces what is left to the index, however the run ends
+    if not dry_run:
+        report.authors_created = writers.authors_created
         if report.total("articles") >= ANALYZE_AFTER_ARTICLES:
             refresh_planner_statistics()
     return report
+
+
+def _lane_key(prepared: Prepared) -> int:
+    """One issue date, one lane: a day's files are written in order by one connection."""
+    return (prepared.parsed.issue_date.date or UNDATED).toordinal()
 
 
 def refresh_planner_statistics() -> None:
@@ -199,15 +250,14 @@ def _job(path: Path, known: KnownFiles) -> Job:
     return Job(path=path, label=label, max_bytes=settings.IMPORT_MAX_FILE_BYTES, known_sha256=known.imported_sha_of(label))
 
 
-def import_prepared(prepared: Prepared, context: RunContext | None, known: KnownFiles, seen_in_run: dict[str, str],
-                    batch: ChangeBatch) -> FileReport:
-    """The database half for one file. `context` None means dry run: decide, write nothing.
+def decide(prepared: Prepared, known: KnownFiles, seen_in_run: dict[str, str], dry_run: bool) -> FileReport | None:
+    """What becomes of one file, decided in file order: a report, or None when it must be written.
 
     `seen_in_run` maps byte and text hashes to the path that holds them in this run.
     """
     path, sha = prepared.path, prepared.sha256
     if sha and seen_in_run.get(sha, path) != path:
-        return _duplicate(prepared, seen_in_run[sha], context is None)
+        return _duplicate(prepared, seen_in_run[sha], dry_run)
     if prepared.known:
         seen_in_run[sha] = path
         if known.text_sha_of(path):
@@ -215,29 +265,48 @@ def import_prepared(prepared: Prepared, context: RunContext | None, known: Known
         return FileReport(path=path, status="unchanged", message="内容未变 (unchanged)")
     twin = known.imported_sha.get(sha) if sha else None
     if twin and twin != path:
-        return _duplicate(prepared, twin, context is None)
+        return _duplicate(prepared, twin, dry_run)
     if prepared.error:
-        return _failed(prepared, prepared.error, context is None)
+        return _failed(prepared, prepared.error, dry_run)
     # The same text in another encoding or with other line ends: as much a duplicate as a byte copy.
     text_sha = prepared.text_sha256
     twin = seen_in_run.get(text_sha) or known.imported_sha.get(text_sha)
     if twin and twin != path:
-        return _duplicate(prepared, twin, context is None, same_text=True)
+        return _duplicate(prepared, twin, dry_run, same_text=True)
     seen_in_run[sha] = path
     seen_in_run[text_sha] = path
+    if not dry_run:
+        return None
     parsed = prepared.parsed
     date_label = parsed.issue_date.date.isoformat() if parsed.issue_date.date else "未知日期"
-    if context is None:
-        articles = [a for p in parsed.pages for a in p.articles]
-        flagged = sum(bool(a.review_reasons) or parsed.issue_date.inferred for a in articles)
-        return FileReport(path=path, status="parsed", issue_date=date_label, pages=len(parsed.pages), articles=len(articles), flagged=flagged)
-    existing = SourceFile.objects.filter(path=path).first() if path in known.by_path else None
+    articles = [a for p in parsed.pages for a in p.articles]
+    flagged = sum(bool(a.review_reasons) or parsed.issue_date.inferred for a in articles)
+    return FileReport(path=path, status="parsed", issue_date=date_label, pages=len(parsed.pages), articles=len(articles), flagged=flagged)
+
+
+class _LaneConflict(Exception):
+    """Another lane created the same row first, or the two deadlocked: retry the file."""
+
+
+def write_prepared(lane: Lane, prepared: Prepared, may_exist: bool) -> FileReport:
+    """The database half for one file, in its own transaction. A lane beside others retries a conflict once."""
+    if lane.threaded:
+        try:
+            return _write(lane, prepared, may_exist, conflicts_raise=True)
+        except _LaneConflict:
+            lane.context.refresh()
+    return _write(lane, prepared, may_exist, conflicts_raise=False)
+
+
+def _write(lane: Lane, prepared: Prepared, may_exist: bool, conflicts_raise: bool) -> FileReport:
+    path, parsed, context = prepared.path, prepared.parsed, lane.context
+    existing = SourceFile.objects.filter(path=path).first() if may_exist else None
     context.begin_file()
     try:
         with transaction.atomic():
             source = existing or SourceFile(path=path)
-            source.sha256, source.size, source.encoding, source.text = sha, prepared.size, parsed.encoding, parsed.text
-            source.text_sha256 = text_sha
+            source.sha256, source.size, source.encoding, source.text = prepared.sha256, prepared.size, parsed.encoding, parsed.text
+            source.text_sha256 = prepared.text_sha256
             source.status, source.error_message, source.imported_at = ImportStatus.IMPORTED, "", timezone.now()
             source.save()
             result = write_file(source, parsed, context, fresh=existing is None, documents=prepared.documents)
@@ -245,12 +314,13 @@ def import_prepared(prepared: Prepared, context: RunContext | None, known: Known
         context.discard_file()
         return _failed(prepared, str(exc), dry_run=False)
     except (DatabaseError, ValueError) as exc:
-        # Unexpected, but one odd file must not stop a run of a million: report it, go on.
         context.discard_file()
+        if conflicts_raise and isinstance(exc, (IntegrityError, OperationalError)):
+            raise _LaneConflict from exc
+        # Unexpected, but one odd file must not stop a run of a million: report it, go on.
         logger.exception("import of %s failed", path)
         return _failed(prepared, f"写入数据库失败 (database error): {exc}", dry_run=False)
-    batch.add(set(result.article_ids), set(result.removed_ids), result.documents)  # committed (or in the caller's transaction)
-    known.record(path, sha, text_sha, ImportStatus.IMPORTED)
+    lane.batch.add(set(result.article_ids), set(result.removed_ids), result.documents)  # committed (or in the caller's transaction)
     return FileReport(
         path=path,
         status="imported",

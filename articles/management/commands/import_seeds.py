@@ -7,6 +7,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from articles.importing.lanes import check_lanes
 from articles.importing.service import default_seed_dir, import_paths
 
 STATUS_LABELS = {"imported": "已导入", "unchanged": "未变", "duplicate": "重复", "failed": "失败", "parsed": "已解析(试运行)"}
@@ -23,14 +24,23 @@ class Command(BaseCommand):
             "--workers", type=int, default=None, choices=range(9), metavar="N",
             help="parsing processes beside the writer (0: none; default: 1 for runs of 50+ files on 2+ cores)",
         )
+        parser.add_argument(
+            "--lanes", type=int, default=None, choices=range(1, 5), metavar="N",
+            help="database connections writing at once, PostgreSQL only (default: 2 there for runs of 50+ files on 2+ cores, else 1)",
+        )
 
-    def handle(self, *args, paths, dry_run, progress, workers, **options):
+    def handle(self, *args, paths, dry_run, progress, workers, lanes, **options):
         paths = paths or [str(default_seed_dir())]
+        if lanes is not None:
+            try:
+                check_lanes(lanes)
+            except ValueError as exc:  # several lanes on SQLite
+                raise CommandError(str(exc), returncode=2) from exc
         bar = None
         if progress or sys.stderr.isatty():
             bar = tqdm(desc="导入", unit="file", file=sys.stderr, dynamic_ncols=True)
         try:
-            report = import_paths(paths, dry_run=dry_run, progress=(lambda f: bar.update(1)) if bar else None, workers=workers)
+            report = import_paths(paths, dry_run=dry_run, progress=(lambda f: bar.update(1)) if bar else None, workers=workers, lanes=lanes)
         finally:
             if bar:
                 bar.close()

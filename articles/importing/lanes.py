@@ -1,0 +1,115 @@
+"""Where the files of a run are written: one lane, or several database connections at once.
+
+A PostgreSQL import spends about half its time with the writer waiting for the server and
+the other half with the server waiting for the writer (at 100k: each ~48 % of a core, the
+second core mostly idle). Two lanes, each a thread with its own connection, RunContext and
+index batch, keep both busy: while one waits for the server, the other builds rows.
+
+A file goes to the lane of its issue date, so one day's files are written in order by one
+connection. What two lanes can still both create (a new author, a section, an issue reached
+through a date redirect) makes one of them fail on a unique constraint or a deadlock; that
+file is retried once with the other lane's rows re-read. SQLite allows one writer at a time,
+so it always has one lane, run in the calling thread, exactly as a serial import.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from django.db import connection, connections
+
+from articles.importing.context import RunContext
+
+PARALLEL_FROM = 50  # files: below this a worker process or a second lane costs more than it saves
+MAX_LANES = 4
+
+
+def auto_lanes(file_count: int) -> int:
+    """Two lanes on PostgreSQL for a run of many files on 2+ cores, outside a caller's transaction."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 1  # a caller's transaction must hold every write: one connection
+    return 2 if file_count >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
+
+
+def check_lanes(lanes: int) -> None:
+    if lanes < 1 or lanes > MAX_LANES:
+        raise ValueError(f"写入连接数须在 1 到 {MAX_LANES} 之间 (lanes must be 1–{MAX_LANES})")
+    if lanes > 1 and connection.vendor != "postgresql":
+        raise ValueError("SQLite 只允许一个写入连接;多个写入连接仅用于 PostgreSQL (several lanes need PostgreSQL)")
+    if lanes > 1 and connection.in_atomic_block:
+        raise ValueError("在事务中导入时只能用一个写入连接 (several lanes cannot share a caller's transaction)")
+
+
+class Lane:
+    """One writer: a thread with its own connection (threaded), or the calling thread."""
+
+    def __init__(self, threaded: bool, make_batch: Callable[[], object]):
+        self.threaded = threaded
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-lane") if threaded else None
+        self.batch = make_batch()
+        self.context: RunContext | None = None
+
+    def submit(self, fn: Callable, *args) -> Future:
+        if self._executor:
+            return self._executor.submit(fn, self, *args)
+        future: Future = Future()
+        try:
+            future.set_result(fn(self, *args))
+        except BaseException as exc:  # noqa: BLE001 — handed to whoever reads the result
+            future.set_exception(exc)
+        return future
+
+    def load_context(self) -> Future:
+        def load(lane: Lane) -> None:
+            lane.context = RunContext.load()
+
+        return self.submit(load)
+
+    def close(self) -> None:
+        """Announce the lane's last changes and, for a thread, close its connection."""
+
+        def finish(lane: Lane) -> None:
+            try:
+                lane.batch.flush()
+            finally:
+                if lane.threaded:
+                    connections.close_all()  # this thread's connections only
+
+        try:
+            self.submit(finish).result()
+        finally:
+            if self._executor:
+                self._executor.shutdown(wait=True)
+
+
+class Lanes:
+    """`count` lanes; a file's lane is chosen by its issue date."""
+
+    def __init__(self, count: int, make_batch: Callable[[], object], load_context: bool = True):
+        self.lanes = [Lane(threaded=count > 1, make_batch=make_batch) for _ in range(count)]
+        if load_context:
+            for future in [lane.load_context() for lane in self.lanes]:
+                future.result()
+
+    @property
+    def parallel(self) -> bool:
+        return len(self.lanes) > 1
+
+    @property
+    def authors_created(self) -> int:
+        return sum(lane.context.authors_created for lane in self.lanes if lane.context)
+
+    def submit(self, key: int, fn: Callable, *args) -> Future:
+        return self.lanes[key % len(self.lanes)].submit(fn, *args)
+
+    def close(self) -> None:
+        errors = []
+        for lane in self.lanes:
+            try:
+                lane.close()
+            except Exception as exc:  # noqa: BLE001 — close every lane, then raise the first error
+                errors.append(exc)
+        if errors:
+            raise errors[0]
