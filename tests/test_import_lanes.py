@@ -65,7 +65,7 @@ def test_two_lanes_write_what_one_lane_writes(transactional_db, tmp_path):
 
 
 @postgres_only
-def test_a_file_that_collides_with_the_other_lane_is_retried_once(transactional_db, seed_dir, monkeypatch):
+def test_a_file_that_collides_with_the_other_lane_is_retried(transactional_db, seed_dir, monkeypatch):
     real = service.write_file
     calls = []
 
@@ -132,3 +132,15 @@ def test_a_failed_write_undoes_what_the_run_noted_about_its_path(db):
     undo_new = known.record("b.txt", "b", "b-text", ImportStatus.IMPORTED)
     undo_new()
     assert "b.txt" not in known.by_path and "b" not in known.imported_sha
+
+
+def test_a_new_file_creates_its_new_authors_first_in_name_order(db):
+    """Two lanes meeting the same new names take their locks in one order: no deadlock."""
+    from articles.importing.context import RunContext
+
+    Author.objects.create(name="王五", slug="wang-wu")
+    context = RunContext.load()
+    names = {"赵六", "钱七", "孙八", "李九", "周十", "吴一", "王五"}
+    context.prepare_authors(names)
+    created = list(Author.objects.exclude(name="王五").order_by("pk").values_list("name", flat=True))
+    assert created == sorted(names - {"王五"}) and context.authors_created == 6

@@ -94,6 +94,12 @@ class RunContext:
                 self._new_authors.append(name)
         return author
 
+    def prepare_authors(self, names: set[str]) -> None:
+        """Create a file's new authors first and in name order: two lanes that both meet the same
+        new names then wait for each other's commit instead of deadlocking."""
+        for name in sorted(names - self.authors.keys()):
+            self.author(name)
+
     def section(self, label: str, is_front_page: bool) -> Section | None:
         label = label.strip() or (FRONT_PAGE_SECTION if is_front_page else "")
         if not label:

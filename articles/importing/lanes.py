@@ -6,9 +6,11 @@ second core mostly idle). Two lanes, each a thread with its own connection, RunC
 index batch, keep both busy: while one waits for the server, the other builds rows.
 
 A file goes to the lane of its issue date, so one day's files are written in order by one
-connection. What two lanes can still both create (a new author, a section, an issue reached
-through a date redirect) makes one of them fail on a unique constraint or a deadlock; that
-file is retried once with the other lane's rows re-read. SQLite allows one writer at a time,
+connection. A new file creates its new authors first, in name order, so two lanes meeting
+the same new names wait for each other rather than deadlock. What two lanes can still both
+create (two homophone names with one slug, a section, an issue reached through a date
+redirect) fails one of them on a unique constraint or a deadlock: that file is retried, with
+the other lane's rows re-read, up to three times. SQLite allows one writer at a time,
 so it always has one lane, run in the calling thread, exactly as a serial import.
 """
 

@@ -288,12 +288,16 @@ class _LaneConflict(Exception):
     """Another lane created the same row first, or the two deadlocked: retry the file."""
 
 
+CONFLICT_RETRIES = 3  # each conflict means another lane committed: progress, not a loop
+
+
 def write_prepared(lane: Lane, prepared: Prepared, may_exist: bool) -> FileReport:
-    """The database half for one file, in its own transaction. A lane beside others retries a conflict once."""
-    if lane.threaded:
+    """The database half for one file, in its own transaction. A lane beside others retries conflicts."""
+    for _ in range(CONFLICT_RETRIES if lane.threaded else 0):
         try:
             return _write(lane, prepared, may_exist, conflicts_raise=True)
-        except _LaneConflict:
+        except _LaneConflict as exc:
+            logger.info("retrying %s after a conflict with another lane: %s", prepared.path, exc.__cause__)
             lane.context.refresh()
     return _write(lane, prepared, may_exist, conflicts_raise=False)
 

@@ -52,9 +52,11 @@ def write_file(source: SourceFile, parsed: ParsedFile, context: RunContext, fres
 
     `documents`: the parsing worker's search documents, one per parsed article in order.
     """
+    pages = [p for p in parsed.pages if p.articles or p.header_raw or p.extra_lines]
+    if fresh:
+        context.prepare_authors(credited_names(pages))
     placement = resolve_issue(parsed, source.path)
     result = WriteResult(issue=placement.issue, placement=placement)
-    pages = [p for p in parsed.pages if p.articles or p.header_raw or p.extra_lines]
     old_pages = {} if fresh else {p.source_index: p for p in Page.objects.filter(source_file=source)}
     old_articles = {} if fresh else {a.source_index: a for a in Article.objects.filter(source_file=source)}
     saved_pages = write_pages(result, source, pages, old_pages, context)
@@ -92,6 +94,12 @@ def write_file(source: SourceFile, parsed: ParsedFile, context: RunContext, fres
             old_page.delete()
     result.pages = len(saved_pages)
     return result
+
+
+def credited_names(pages: list[ParsedPage]) -> set[str]:
+    """Everyone a new file's pages credit: their staff, and the writers of their articles."""
+    staff = {person.name for page in pages for person in page.staff}
+    return staff | {name for page in pages for article in page.articles for name in byline_names(article)}
 
 
 def write_pages(result: WriteResult, source: SourceFile, pages: list[ParsedPage], old_pages: dict[int, Page], context: RunContext) -> list[Page]:
