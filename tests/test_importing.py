@@ -1,10 +1,12 @@
 """The import service writes parsed seed files to the database, idempotently, per-file transactions."""
 
+import io
 import datetime as dt
 import logging
 import shutil
 
 import pytest
+from django.core.management import call_command
 from django.db import IntegrityError
 
 from articles.importing import writer
@@ -555,7 +557,6 @@ def test_failed_rows_show_in_the_admin_and_do_not_reach_the_export(db, seed_dir,
     import io
     import json
 
-    from django.core.management import call_command
 
     shutil.copy(next(seed_dir.glob("000_*.txt")), tmp_path / "good.txt")
     (tmp_path / "empty.txt").write_bytes(b"")
@@ -620,3 +621,23 @@ def test_a_large_import_refreshes_the_planner_statistics(db, seed_dir, monkeypat
         with connection.cursor() as cursor:
             cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'articles_article'")
             assert cursor.fetchone()[0] == Article.objects.count()
+
+
+def test_the_next_run_indexes_what_a_killed_run_committed_but_never_announced(db, seed_dir, django_capture_on_commit_callbacks):
+    """A run killed between a file's commit and its batch's announcement: the next run repairs the index."""
+    from articles.search import indexing
+    from articles.search.engines import get_engine
+
+    with django_capture_on_commit_callbacks(execute=True):
+        import_paths([str(seed_dir)])
+    newest = SourceFile.objects.order_by("-imported_at").first()
+    lost = list(Article.objects.filter(source_file=newest).values_list("pk", flat=True))
+    get_engine().write([], lost)  # as if the batch holding the newest file was never announced
+    assert indexing.mismatches()["missing"] == sorted(lost)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = import_paths([str(seed_dir)])
+    assert again.count("unchanged") == 5 and again.reindexed == len(lost) > 0
+    assert indexing.mismatches() == {"missing": [], "orphaned": []}
+    out = io.StringIO()
+    call_command("import_seeds", str(seed_dir), stdout=out)
+    assert "补建索引" in out.getvalue()

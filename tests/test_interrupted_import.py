@@ -136,3 +136,53 @@ def test_killed_import_leaves_the_database_as_before_and_the_next_run_completes(
         assert integrity.returncode == 0, integrity.stderr
     finally:
         target.drop()
+
+
+def test_killed_run_with_two_lanes_keeps_whole_files_and_the_next_run_completes(tmp_path):
+    """Two connections each inside a file's transaction when the process dies: each file is all or nothing."""
+    if not postgres_available():
+        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import generate
+
+    from articles.parsing import parse_bytes
+
+    corpus = tmp_path / "corpus"
+    generate(1200, corpus, seed=5)  # 120 files
+    files = sorted(corpus.rglob("*.txt"))
+    expected = sum(len(page.articles) for path in files for page in parse_bytes(path.read_bytes()).pages)
+    target = PostgresTarget(tmp_path)
+    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": target.url, "DJANGO_SETTINGS_MODULE": "zhuzhou_archive.settings"}
+
+    def manage(*args):
+        return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False)
+
+    try:
+        assert manage("migrate", "-v0").returncode == 0
+        process = subprocess.Popen([sys.executable, "manage.py", "import_seeds", str(corpus), "--lanes", "2"], cwd=ROOT, env=env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and process.poll() is None and target.count("articles_sourcefile") < 20:
+            time.sleep(0.02)
+        assert process.poll() is None, "the run ended before it could be killed"
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        for _ in range(100):
+            if target.writers_gone():
+                break
+            time.sleep(0.1)
+        imported = target.count("articles_sourcefile")
+        assert 0 < imported < len(files)
+        with target.psycopg.connect(target.url) as db:  # every recorded file has all its articles, no other has any
+            partial = db.execute(
+                "SELECT count(*) FROM articles_sourcefile s WHERE NOT EXISTS (SELECT 1 FROM articles_page p WHERE p.source_file_id = s.id)"
+            ).fetchone()[0]
+            orphans = db.execute("SELECT count(*) FROM articles_page WHERE source_file_id IS NULL").fetchone()[0]
+        assert partial == 0 and orphans == 0
+        finished = manage("import_seeds", str(corpus), "--lanes", "2")
+        assert finished.returncode == 0, finished.stderr
+        assert target.count("articles_sourcefile") == len(files) and target.count("articles_article") == expected
+        integrity = manage("check_integrity")
+        assert integrity.returncode == 0, integrity.stderr
+    finally:
+        target.drop()

@@ -25,10 +25,11 @@ from django.utils import timezone
 from articles.choices import ImportStatus
 from articles.importing.files import collect_files, display_path
 from articles.importing.issues import UNDATED, ImportProblem
-from articles.importing.lanes import PARALLEL_FROM, Lane, Lanes, auto_lanes, check_lanes
+from articles.importing.lanes import MAX_LANES, PARALLEL_FROM, Lane, Lanes, auto_lanes, check_lanes
 from articles.importing.prepare import Job, Prepared, prepare_all
 from articles.importing.writer import write_file
 from articles.models import SourceFile
+from articles.search.indexing import index_unannounced
 from articles.signals import notify_articles_changed
 
 logger = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ class FileReport:
 class RunReport:
     files: list[FileReport] = field(default_factory=list)
     authors_created: int = 0
+    reindexed: int = 0  # articles a killed earlier run committed but never indexed
     dry_run: bool = False
 
     def count(self, status: str) -> int:
@@ -194,6 +196,8 @@ def import_paths(
     workers = auto_workers(len(files)) if workers is None else workers
     lanes = 1 if dry_run else auto_lanes(len(files)) if lanes is None else lanes
     check_lanes(lanes)
+    if not dry_run:
+        report.reindexed = index_unannounced(recent_files=INDEX_BATCH_FILES * MAX_LANES)
     writers = Lanes(lanes, make_batch=lambda: ChangeBatch(every=INDEX_BATCH_FILES), load_context=not dry_run)
     pending: deque[tuple[Future, Callable[[], None] | None]] = deque()
 

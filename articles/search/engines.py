@@ -118,9 +118,12 @@ class SQLiteEngine:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {SQLITE_TABLE}")
 
-    def indexed_ids(self) -> set[int]:
+    def indexed_ids(self, among: list[int] | None = None) -> set[int]:
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT rowid FROM {SQLITE_TABLE}")
+            if among is None:
+                cursor.execute(f"SELECT rowid FROM {SQLITE_TABLE}")
+            else:
+                cursor.execute(f"SELECT rowid FROM {SQLITE_TABLE} WHERE rowid IN (SELECT value FROM json_each(%s))", [json.dumps(among)])
             return {row[0] for row in cursor.fetchall()}
 
 
@@ -292,9 +295,12 @@ class PostgresEngine:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {PG_TABLE}")  # transactional, unlike TRUNCATE's table lock
 
-    def indexed_ids(self) -> set[int]:
+    def indexed_ids(self, among: list[int] | None = None) -> set[int]:
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT article_id FROM {PG_TABLE}")
+            if among is None:
+                cursor.execute(f"SELECT article_id FROM {PG_TABLE}")
+            else:
+                cursor.execute(f"SELECT article_id FROM {PG_TABLE} WHERE article_id = ANY(%s)", [list(among)])
             return {row[0] for row in cursor.fetchall()}
 
 

@@ -65,6 +65,24 @@ def rebuild(progress: Callable[[int], None] | None = None, batch: int = BATCH) -
             progress(len(chunk))
 
 
+def index_unannounced(recent_files: int) -> int:
+    """Index the articles of the last imported files that the index lacks; returns how many.
+
+    The importer announces committed files to the index in batches: a run killed between a
+    file's commit and its batch's announcement leaves that file's articles out of the index,
+    and the next run skips the file as unchanged. Its files are the most recently imported.
+    """
+    from articles.models import SourceFile
+
+    files = SourceFile.objects.filter(imported_at__isnull=False).order_by("-imported_at").values("pk")[:recent_files]
+    ids = list(Article.objects.filter(source_file__in=files).values_list("pk", flat=True))
+    missing = sorted(set(ids) - get_engine().indexed_ids(among=ids))
+    if missing:
+        with transaction.atomic():
+            index_articles(missing)
+    return len(missing)
+
+
 def mismatches() -> dict[str, list[int]]:
     """Articles missing from the index, and index rows whose article is gone."""
     indexed = get_engine().indexed_ids()

@@ -70,6 +70,7 @@ class Command(BaseCommand):
             ("articles", "文章", report.total("articles")),
             ("authors", "新作者", report.authors_created),
             ("flagged", "待审核文章", report.total("flagged")),
+            ("reindexed", "补建索引", report.reindexed),
             ("errors", "错误", report.count("failed")),
         ]
         lines = [f"== {mode} =="] + [f"{label:<8} {english:<10} {value:>8}" for english, label, value in rows]
