@@ -557,7 +557,6 @@ def test_failed_rows_show_in_the_admin_and_do_not_reach_the_export(db, seed_dir,
     import io
     import json
 
-
     shutil.copy(next(seed_dir.glob("000_*.txt")), tmp_path / "good.txt")
     (tmp_path / "empty.txt").write_bytes(b"")
     import_paths([str(tmp_path)])
