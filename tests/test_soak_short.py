@@ -4,6 +4,7 @@ Real gunicorn with 3 workers on production settings, readers at full speed, an e
 through the admin and re-imports running at once; on the database the suite runs against.
 """
 
+import json
 import os
 import socket
 import subprocess
@@ -33,5 +34,5 @@ def test_short_soak(tmp_path):
     finally:
         if db == "postgres":
             subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)"], check=False)
-    assert soak.passed(result), result
+    assert soak.passed(result), json.dumps(result, ensure_ascii=False, default=str)  # a string: shown whole
     assert result["requests"] > 100 and result["editor_saves_saved"] >= 5 and result["reimports"] >= 1
