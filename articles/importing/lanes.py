@@ -35,6 +35,13 @@ def auto_lanes(file_count: int) -> int:
     return 2 if file_count >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
 
 
+def completed(value) -> Future:
+    """A future that already holds its result: what the calling thread decided or wrote itself."""
+    future: Future = Future()
+    future.set_result(value)
+    return future
+
+
 def check_lanes(lanes: int) -> None:
     if lanes < 1 or lanes > MAX_LANES:
         raise ValueError(f"写入连接数须在 1 到 {MAX_LANES} 之间 (lanes must be 1–{MAX_LANES})")
@@ -56,12 +63,12 @@ class Lane:
     def submit(self, fn: Callable, *args) -> Future:
         if self._executor:
             return self._executor.submit(fn, self, *args)
-        future: Future = Future()
         try:
-            future.set_result(fn(self, *args))
+            return completed(fn(self, *args))
         except BaseException as exc:  # noqa: BLE001 — handed to whoever reads the result
+            future: Future = Future()
             future.set_exception(exc)
-        return future
+            return future
 
     def load_context(self) -> Future:
         def load(lane: Lane) -> None:

@@ -25,7 +25,7 @@ from django.utils import timezone
 from articles.choices import ImportStatus
 from articles.importing.files import collect_files, display_path
 from articles.importing.issues import UNDATED, ImportProblem
-from articles.importing.lanes import MAX_LANES, PARALLEL_FROM, Lane, Lanes, auto_lanes, check_lanes
+from articles.importing.lanes import MAX_LANES, PARALLEL_FROM, Lane, Lanes, auto_lanes, check_lanes, completed
 from articles.importing.prepare import Job, Prepared, prepare_all
 from articles.importing.writer import write_file
 from articles.models import SourceFile
@@ -216,9 +216,7 @@ def import_paths(
         for prepared in prepare_all(jobs, workers):
             decided = decide(prepared, known, seen_in_run, dry_run)
             if decided is not None:
-                future: Future = Future()
-                future.set_result(decided)
-                pending.append((future, None))
+                pending.append((completed(decided), None))
             else:
                 may_exist = prepared.path in known.by_path
                 undo = known.record(prepared.path, prepared.sha256, prepared.text_sha256, ImportStatus.IMPORTED)
