@@ -103,10 +103,6 @@ class Lanes:
                 future.result()
 
     @property
-    def parallel(self) -> bool:
-        return len(self.lanes) > 1
-
-    @property
     def authors_created(self) -> int:
         return sum(lane.context.authors_created for lane in self.lanes if lane.context)
 

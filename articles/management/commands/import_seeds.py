@@ -7,7 +7,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from articles.importing.lanes import check_lanes
+from articles.importing.lanes import MAX_LANES, check_lanes
 from articles.importing.service import default_seed_dir, import_paths
 
 STATUS_LABELS = {"imported": "已导入", "unchanged": "未变", "duplicate": "重复", "failed": "失败", "parsed": "已解析(试运行)"}
@@ -25,7 +25,7 @@ class Command(BaseCommand):
             help="parsing processes beside the writer (0: none; default: 1 for runs of 50+ files on 2+ cores)",
         )
         parser.add_argument(
-            "--lanes", type=int, default=None, choices=range(1, 5), metavar="N",
+            "--lanes", type=int, default=None, choices=range(1, MAX_LANES + 1), metavar="N",
             help="database connections writing at once, PostgreSQL only (default: 2 there for runs of 50+ files on 2+ cores, else 1)",
         )
 
