@@ -1,7 +1,7 @@
 """Reproducible benchmark: import, index, search latency, HTTP under load, resources.
 
     python bench/run.py --articles 100000 --db sqlite      # or --db postgres
-    python bench/run.py --articles 2000 --db sqlite --smoke  # quick self-check
+    python bench/run.py --articles 2000 --db sqlite --http-duration 0 --repeats 2 --no-report  # quick self-check
 
 Writes a section to docs/benchmarks.md and the raw figures to docs/benchmarks.json.
 Only 127.0.0.1 is ever targeted; every load run is bounded in time.
@@ -73,21 +73,39 @@ function done(summary, latency, requests)
   io.write(string.format("P95_US %d\n", latency:percentile(95)))
 end
 """
-# Distinct searches for wrk (word x year x order), so the page and result caches don't answer them.
+# Distinct searches for wrk (word x year x order), so the page and result caches don't answer them:
+# ~110 words (the fixed classes' and every district and town name) x the corpus's years x 3 orders,
+# each wrk thread starting half the list apart, and the cache emptied before every run.
 SEARCH_LUA = r"""
-local words = {"淦田", "株洲", "渌口 项目", "\"民生实事\"", "芦淞", "项目", "养老", "农村"}
+local words = {WORDS}
 local orders = {"relevance", "newest", "oldest"}
+local combos = #words * YEARS * #orders
 local function encode(s) return (s:gsub("[^%w]", function(c) return string.format("%%%02X", string.byte(c)) end)) end
+local threads = 0
+function setup(thread) thread:set("offset", threads * math.floor(combos / 2)); threads = threads + 1 end
 local counter = 0
-function init(args) counter = math.random(0, 100000) end
+function init(args) counter = offset end
 function request()
   counter = counter + 1
-  local word = words[counter % #words + 1]
-  local year = 1990 + math.floor(counter / #words) % YEARS
-  local order = orders[math.floor(counter / (#words * YEARS)) % 3 + 1]
+  local i = counter % combos
+  local word = words[i % #words + 1]
+  local year = 1990 + math.floor(i / #words) % YEARS
+  local order = orders[math.floor(i / (#words * YEARS)) % #orders + 1]
   return wrk.format("GET", "/search/?q=" .. encode(word) .. "&year=" .. year .. "&sort=" .. order)
 end
 """
+SEARCH_WORDS = ("淦田", "株洲", "渌口 项目", '"民生实事"', "芦淞", "项目", "养老", "农村")
+
+
+def search_words() -> list[str]:
+    gazetteer = json.loads((ROOT / "articles" / "data" / "gazetteer.json").read_text(encoding="utf-8"))
+    names = [d["short_name"] for d in gazetteer["districts"]] + [(p["aliases"] or [p["name"]])[0] for p in gazetteer["places"]]
+    return list(dict.fromkeys([*SEARCH_WORDS, *names]))
+
+
+def search_lua(years: int) -> str:
+    words = "{" + ", ".join(json.dumps(word, ensure_ascii=False) for word in search_words()) + "}"
+    return SEARCH_LUA.replace("{WORDS}", words).replace("YEARS", str(years))
 
 
 def env_for(db: str, database_url: str) -> dict:
@@ -149,6 +167,8 @@ def http_load(env: dict, urls: dict[str, str], seconds: int, connections: list[i
             for count in (2, *connections) if name in (scripts or {}) else connections:  # also unqueued, for the service time
                 script = OUT / f"wrk-{name.split()[0].strip(',')}.lua"
                 script.write_text((scripts or {}).get(name, "") + P95_LUA)
+                if name in (scripts or {}):  # nothing left over from the last run's searches
+                    manage(env, "shell", "--no-imports", "-c", "from django.core.cache import cache; cache.clear()")
                 # A 10 s timeout: a slow answer is reported as latency, not as a client-side "error".
                 command = ["wrk", "-t2", f"-c{count}", f"-d{seconds}s", "--timeout", "10s", "--latency", "-s", str(script)]
                 out = subprocess.run([*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True).stdout
@@ -226,7 +246,7 @@ def run(articles: int, db: str, http_seconds: int, repeats: int, skip_generate: 
     }
     years = max(1, round(articles / 40 / 365))  # the generator prints 40 articles a day from 1990
     urls["search, distinct uncached queries"] = "/search/"
-    scripts = {"search, distinct uncached queries": SEARCH_LUA.replace("YEARS", str(years))}
+    scripts = {"search, distinct uncached queries": search_lua(years)}
     if http_seconds:
         manage(env, "collectstatic", "--noinput", "-v0")  # production settings serve hashed static names
     http, resources = http_load(env, urls, http_seconds, connections, scripts) if http_seconds else ({}, {})

@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 from generate import generate  # noqa: E402
+from run import SEARCH_WORDS, search_lua, search_words  # noqa: E402
 
 
 def tree(path: Path) -> dict[str, bytes]:
@@ -44,3 +45,12 @@ def test_benchmark_runs_end_to_end(tmp_path):
     assert figures["articles"] == 200 and figures["import"]["articles_per_s"] > 0
     assert set(figures["search_ms"]) >= {"rare word", "common word (株洲)", "deep page (50)"}
     assert figures["search_ms"]["common word (株洲)"]["count"] > 0
+
+
+def test_distinct_search_load_has_enough_queries_not_to_repeat():
+    words = search_words()
+    assert len(words) == len(set(words)) >= 100  # x years x 3 orders: more than a run sends
+    assert set(SEARCH_WORDS) <= set(words)
+    script = search_lua(years=7)
+    assert all(word.replace('"', '\\"') in script for word in words)
+    assert "YEARS" not in script and "{WORDS}" not in script
