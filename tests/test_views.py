@@ -427,3 +427,17 @@ def test_a_data_version_lost_from_the_cache_never_revives_an_older_one(client):
     cache.delete(VERSION_KEY)
     bump_data_version()  # an increment with no version: restarts above the old ones too
     assert data_version() > max(seen)
+
+
+def test_reader_pages_run_a_fixed_number_of_queries(client, imported_seeds, django_assert_num_queries):
+    """However many pages and articles an issue has: no query per page, title or byline."""
+    issue = Issue.objects.get(date="2023-02-09")
+    page = issue.pages.order_by("-number").first()
+    article = page.articles.order_by("position").first()
+    assert Article.objects.filter(page__issue=issue).count() > 5
+    with django_assert_num_queries(5):  # issue, pages, titles, previous and next issue
+        get(client, issue.get_absolute_url())
+    with django_assert_num_queries(5):  # page (with issue and section), page numbers, staff, articles, bylines
+        get(client, page.get_absolute_url())
+    with django_assert_num_queries(4):  # article (with page, issue, section), the issue's titles, bylines, districts
+        get(client, article.get_absolute_url())

@@ -56,7 +56,12 @@ def _fullwidth_html(markup: str) -> str:
     return mark_safe("".join(out))
 
 
+_CONVERTIBLE = re.compile(r'[,:;!?()"]')
+
+
 def _fullwidth_text(text: str) -> str:
+    if not _CONVERTIBLE.search(text):  # most titles and paragraphs: nothing to convert
+        return text
     text = _QUOTED.sub(lambda m: f"“{m.group(1)}”" if _HAS_CJK.search(m.group(1)) else m.group(0), text)
     text = _OPEN_PAREN.sub("（", text)
     text = _CLOSE_PAREN.sub("）", text)

@@ -76,9 +76,9 @@ def issue_json(request, day):
                 "section": page.section.name if page.section else None,
                 "url": request.build_absolute_uri(page.get_absolute_url()),
                 "articles": [
-                    {"id": a.pk, "position": a.position, "headline": a.headline, "kicker": a.kicker,
+                    {"id": a.id, "position": a.position, "headline": a.headline, "kicker": a.kicker,
                      "url": request.build_absolute_uri(f"{page.get_absolute_url()}{a.position}/")}
-                    for a in page.articles.all()
+                    for a in page.titles
                 ],
             }
             for page in pages_with_titles(issue)
