@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from articles.models import Article, Issue
 from articles.serializers import article_data, with_relations
-from articles.views.issues import pages_with_titles
+from articles.reading import pages_with_titles
 
 
 def _error(message: str, status: int) -> JsonResponse:

@@ -3,7 +3,8 @@ from django.shortcuts import render
 from articles.cache import cached_view
 from articles.calendar import month_grid
 from articles.models import Article, District, Issue, Section
-from articles.views.issues import LISTING_FIELDS, pages_with_titles
+from articles.reading import pages_with_titles
+from articles.views.issues import LISTING_FIELDS
 
 
 @cached_view

@@ -1,0 +1,134 @@
+"""What the reader's issue, page and article views show, read with few and cheap queries.
+
+These are the archive's most-requested pages. Plain lists of values (titles, bylines, places,
+page numbers) are read with fixed SQL: building a small ORM query's SQL costs ~0.2 ms of CPU,
+several times what the database needs to answer it, and it was a quarter of an article page
+(docs/benchmarks.md). Whole models (the article, its page and issue) still come from the ORM.
+The statements are plain SQL that SQLite and PostgreSQL read alike; the view tests run on both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import NamedTuple
+
+from django.db import connection
+
+from articles.choices import ReviewReason, Role, StaffRole
+from articles.models import Author, District, Issue, Page
+
+
+class Title(NamedTuple):
+    """One article in an issue's directory: plain values, not a model (an issue lists ~60)."""
+
+    id: int
+    position: int
+    headline: str
+    kicker: str
+    review: str  # why an editor should look, for the 待审核 badge; "" when only the date was inferred
+
+    @property
+    def display(self) -> str:
+        return self.headline or self.kicker or "（无标题）"
+
+
+def rows(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def pages_with_titles(issue: Issue) -> list[Page]:
+    """The issue's pages in order, each with .titles in print order: two queries whatever the size."""
+    pages = list(issue.pages.select_related("section").order_by("number"))
+    by_id = {page.pk: page for page in pages}
+    for page in pages:
+        page.titles = []
+    for page_id, pk, position, headline, kicker, needs_review, reasons in rows(
+        "SELECT a.page_id, a.id, a.position, a.headline, a.kicker, a.needs_review, a.review_reasons"
+        " FROM articles_article a JOIN articles_page p ON p.id = a.page_id"
+        " WHERE p.issue_id = %s ORDER BY a.page_id, a.position", [issue.pk],
+    ):
+        by_id[page_id].titles.append(Title(pk, position, headline, kicker, text_review(needs_review, reasons)))
+    return pages
+
+
+def text_review(needs_review: bool, reasons) -> str:
+    """The review reasons in Chinese when there is more to check than an inferred date, else ""."""
+    codes = json.loads(reasons) if isinstance(reasons, str) else reasons or []
+    if not needs_review or all(code == ReviewReason.INFERRED_DATE for code in codes):
+        return ""
+    return "、".join(ReviewReason(code).label for code in codes if code in ReviewReason.values)
+
+
+def neighbour_issues(issue: Issue) -> tuple[Issue | None, Issue | None]:
+    """The issues printed just before and just after, in one query (for 上一期 / 下一期)."""
+    (before, after), = rows(
+        "SELECT (SELECT date FROM articles_issue WHERE date < %s ORDER BY date DESC LIMIT 1),"
+        " (SELECT date FROM articles_issue WHERE date > %s ORDER BY date LIMIT 1)", [issue.date, issue.date],
+    )
+    return _issue_on(before), _issue_on(after)
+
+
+def _issue_on(day) -> Issue | None:
+    # SQLite returns a subquery's date as text; PostgreSQL as a date.
+    if day is None:
+        return None
+    return Issue(date=day if isinstance(day, dt.date) else dt.date.fromisoformat(day))
+
+
+def issue_sequence(issue: Issue) -> list[tuple[int, int, str, str]]:
+    """(page number, position, headline, kicker) of every article of the issue, in print order."""
+    return rows(
+        "SELECT p.number, a.position, a.headline, a.kicker FROM articles_article a"
+        " JOIN articles_page p ON p.id = a.page_id WHERE p.issue_id = %s ORDER BY p.number, a.position", [issue.pk],
+    )
+
+
+def article_byline(article_id: int) -> list[tuple[str, list[Author]]]:
+    """[("记者", [author, …]), ("通讯员", […])] in byline order."""
+    groups: dict[str, list[Author]] = {}
+    for role, name, slug in rows(
+        "SELECT c.role, au.name, au.slug FROM articles_contribution c JOIN articles_author au ON au.id = c.author_id"
+        " WHERE c.article_id = %s ORDER BY c.position, c.id", [article_id],
+    ):
+        groups.setdefault(role_label(role), []).append(Author(name=name, slug=slug))
+    return list(groups.items())
+
+
+def article_districts(article_id: int) -> list[District]:
+    """The places the article is about, most relevant first."""
+    return [District(name=name, slug=slug) for name, slug in rows(
+        "SELECT d.name, d.slug FROM articles_articledistrict l JOIN articles_district d ON d.id = l.district_id"
+        " WHERE l.article_id = %s ORDER BY l.score DESC, l.id", [article_id],
+    )]
+
+
+def page_numbers(issue: Issue) -> list[int]:
+    return [number for number, in rows("SELECT number FROM articles_page WHERE issue_id = %s ORDER BY number", [issue.pk])]
+
+
+def page_staff(page: Page) -> list[tuple[str, Author]]:
+    """(role, person) of the page's editors, as printed: 责任编辑 …"""
+    return [(StaffRole(role).label if role in StaffRole.values else role, Author(name=name, slug=slug)) for role, name, slug in rows(
+        "SELECT s.role, au.name, au.slug FROM articles_pagestaff s JOIN articles_author au ON au.id = s.person_id"
+        " WHERE s.page_id = %s ORDER BY s.position, s.id", [page.pk],
+    )]
+
+
+def page_bylines(page: Page) -> dict[int, list[tuple[str, str]]]:
+    """{article id: [(role, name), …]} for every article on the page."""
+    people: dict[int, list[tuple[str, str]]] = {}
+    for article_id, role, name in rows(
+        "SELECT c.article_id, c.role, au.name FROM articles_contribution c"
+        " JOIN articles_article a ON a.id = c.article_id JOIN articles_author au ON au.id = c.author_id"
+        " WHERE a.page_id = %s ORDER BY c.position, c.id", [page.pk],
+    ):
+        people.setdefault(article_id, []).append((role_label(role), name))
+    return people
+
+
+def role_label(role: str) -> str:
+    """记者, 通讯员 … for a known role; an unknown one as the byline printed it."""
+    return Role(role).label if role in Role.values else role
