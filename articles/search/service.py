@@ -101,6 +101,8 @@ class _Search:
         self.engine = get_engine()
         self.filtered = apply_filters(base, filters)
         self.restricted = self.filtered.query.has_filters()
+        # Part of every cache key: compiled once (the summary and the ranking each need a key).
+        self.filter_sql = str(self.filtered.query) if self.restricted else ""
         self._sample = None
 
     def sample(self) -> Sample:
@@ -146,7 +148,7 @@ class _Search:
 
         plan = self.plan
         source = repr(([[(t.words, t.phrase) for t in g] for g in plan.groups], [t.words for t in plan.excluded],
-                       str(self.filtered.query) if self.restricted else "", sorted((k, str(v)) for k, v in self.filters.items()),
+                       self.filter_sql, sorted((k, str(v)) for k, v in self.filters.items()),
                        extra, self.engine.__class__.__name__, data_version()))
         return hashlib.sha256(source.encode()).hexdigest()
 
