@@ -526,3 +526,18 @@ def test_checking_given_ids_agrees_with_reading_their_range(many_years):
     for chosen in (ids[100:300], ids[::300], [ids[0], ids[-1]], ids[::10]):
         assert sorted(engine.matching_ids(plan, chosen)) == sorted(set(chosen) & everything)
     assert engine.matching_ids(plan, []) == []
+
+
+def test_results_page_and_api_read_no_field_one_row_at_a_time(client, imported_seeds):
+    """Results load only the fields they show: a deferred field read in the template or the API
+    would cost one query per result."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/search/?q=株洲").content.decode()
+        data = client.get("/api/search?q=株洲").json()
+    assert html.count('class="snippet"') >= 10 and len(data["results"]) >= 10
+    one_row = [q["sql"] for q in queries if '"id" = ' in q["sql"] or '"id" IN (' in q["sql"] and "LIMIT" in q["sql"]]
+    assert not one_row, one_row

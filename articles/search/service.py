@@ -171,15 +171,19 @@ def apply_filters(queryset, filters: dict):
     return queryset.distinct() if filters.get("author") or filters.get("district") else queryset
 
 
+HIT_FIELDS = ("page", "position", "published_on", "kicker", "headline", "subheadline", "body",
+              "page__number", "page__issue__date", "page__section__name")
+
+
 def _hits(ids: list[int], plan: QueryPlan) -> list[Hit]:
     if not ids:
         return []
     words = plan.highlight_words()
     articles = (
         Article.objects.filter(pk__in=ids)
-        .defer("raw_text", "byline_raw")  # the importer's copy of the source: large, never shown in results
         .select_related("page__issue", "page__section")
-        .prefetch_related(Prefetch("district_links", queryset=ArticleDistrict.objects.select_related("district")))
+        .only(*HIT_FIELDS)  # what a result shows: no JSON fields to decode, no importer's copy of the source
+        .prefetch_related(Prefetch("district_links", queryset=ArticleDistrict.objects.select_related("district").only("article", "district__name")))
     )
     by_id = {a.pk: a for a in articles}
     return [
