@@ -16,7 +16,7 @@ from typing import NamedTuple
 from django.db import connection
 
 from articles.choices import ReviewReason, Role, StaffRole
-from articles.models import Author, District, Issue, Page
+from articles.models import Author, District, Issue, Page, Section
 
 
 class Title(NamedTuple):
@@ -40,18 +40,23 @@ def rows(sql: str, params: list) -> list[tuple]:
 
 
 def pages_with_titles(issue: Issue) -> list[Page]:
-    """The issue's pages in order, each with .titles in print order: two queries whatever the size."""
-    pages = list(issue.pages.select_related("section").order_by("number"))
-    by_id = {page.pk: page for page in pages}
-    for page in pages:
-        page.titles = []
-    for page_id, pk, position, headline, kicker, needs_review, reasons in rows(
-        "SELECT a.page_id, a.id, a.position, a.headline, a.kicker, a.needs_review, a.review_reasons"
-        " FROM articles_article a JOIN articles_page p ON p.id = a.page_id"
-        " WHERE p.issue_id = %s ORDER BY a.page_id, a.position", [issue.pk],
+    """The issue's pages in order, each with its section and .titles in print order: one query."""
+    pages: dict[int, Page] = {}
+    for page_id, number, section_name, section_slug, *article in rows(
+        "SELECT p.id, p.number, s.name, s.slug, a.id, a.position, a.headline, a.kicker, a.needs_review, a.review_reasons"
+        " FROM articles_page p LEFT JOIN articles_section s ON s.id = p.section_id"
+        " LEFT JOIN articles_article a ON a.page_id = p.id"
+        " WHERE p.issue_id = %s ORDER BY p.number, a.position", [issue.pk],
     ):
-        by_id[page_id].titles.append(Title(pk, position, headline, kicker, text_review(needs_review, reasons)))
-    return pages
+        page = pages.get(page_id)
+        if page is None:  # for display only: the page's number, issue and section, as the templates use them
+            section = Section(name=section_name, slug=section_slug) if section_name is not None else None
+            page = pages[page_id] = Page(id=page_id, number=number, issue=issue, section=section)
+            page.titles = []
+        pk, position, headline, kicker, needs_review, reasons = article
+        if pk is not None:  # a page with no article still has its row
+            page.titles.append(Title(pk, position, headline, kicker, text_review(needs_review, reasons)))
+    return list(pages.values())
 
 
 def text_review(needs_review: bool, reasons) -> str:

@@ -437,9 +437,18 @@ def test_reader_pages_run_a_fixed_number_of_queries(client, imported_seeds, djan
     page = issue.pages.order_by("-number").first()
     article = page.articles.order_by("position").first()
     assert Article.objects.filter(page__issue=issue).count() > 5
-    with django_assert_num_queries(4):  # issue, pages, titles, the issues before and after
+    with django_assert_num_queries(3):  # issue, its pages with their titles, the issues before and after
         get(client, issue.get_absolute_url())
     with django_assert_num_queries(5):  # page (with issue and section), page numbers, staff, articles, bylines
         get(client, page.get_absolute_url())
     with django_assert_num_queries(4):  # article (with page, issue, section), the issue's titles, bylines, districts
         get(client, article.get_absolute_url())
+
+
+def test_issue_directory_lists_a_page_without_articles_and_one_without_section(client):
+    page = PageFactory(number=1)
+    ArticleFactory(page=page, position=1, published_on=page.issue.date, headline="头版头条")
+    PageFactory(issue=page.issue, number=2, section=None)
+    html = get(client, page.issue.get_absolute_url())
+    assert "头版头条" in html and "第1版 · " in html
+    assert "第2版</a>" in html and "本版没有识别出文章" in html
