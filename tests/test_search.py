@@ -393,19 +393,45 @@ def test_readers_page_through_the_first_thousand_matches(many_years, monkeypatch
 
 
 @pytest.mark.parametrize("order", ["relevance", "newest", "oldest"])
-def test_the_first_pages_share_one_ranking_per_query(imported_seeds, monkeypatch, order):
+def test_the_first_pages_share_one_short_ranking_and_a_deeper_page_extends_it(imported_seeds, monkeypatch, order):
     import articles.search.service as search
 
     cache.clear()
     calls = []
     real = search.ordered_ids
     monkeypatch.setattr(search, "ordered_ids", lambda *args: calls.append(args[6]) or real(*args))  # limit
+    monkeypatch.setattr(search, "FIRST_RESULTS", 10)
     everything = [hit.article.pk for hit in search_articles("株洲", order=order, page_size=100).hits]
     assert calls == [search.MAX_RESULTS] and len(everything) > 15
+    cache.clear()
+    calls.clear()
     paged = []
-    for page in (1, 2, 3):
+    for page in (1, 2):
         paged += [hit.article.pk for hit in search_articles("株洲", order=order, page=page, page_size=5).hits]
-    assert paged == everything[:15] and len(calls) == 1  # one ranking serves every page
+    assert calls == [10]  # one short ranking serves the first pages
+    paged += [hit.article.pk for hit in search_articles("株洲", order=order, page=3, page_size=5).hits]
+    assert calls == [10, search.MAX_RESULTS]
+    assert paged == everything[:15]  # the short ranking is the long one's beginning: no repeats, no gaps
+    search_articles("株洲", order=order, page=1, page_size=5)
+    assert len(calls) == 2
+
+
+@pytest.mark.parametrize("order", ["relevance", "newest", "oldest"])
+@pytest.mark.parametrize("rank_all_limit", [20_000, 50])  # bm25 / headline matches first, newest first
+@pytest.mark.parametrize("filters", [{}, {"year": 1991}])
+def test_a_short_ranking_is_the_beginning_of_the_long_one(many_years, monkeypatch, order, rank_all_limit, filters):
+    import articles.search.ordering as ordering
+    import articles.search.service as search
+
+    monkeypatch.setattr(ordering, "RANK_ALL_LIMIT", rank_all_limit)
+    monkeypatch.setattr(search, "FIRST_RESULTS", 30)
+    for query in ("株洲", "淦田", "株洲 天气"):
+        cache.clear()
+        long = [hit.article.pk for hit in search_articles(query, filters=filters, order=order, page=1, page_size=60).hits]
+        cache.clear()
+        short = [hit.article.pk for page in (1, 2, 3) for hit in search_articles(query, filters=filters, order=order, page=page, page_size=10).hits]
+        assert long and short == long[:30], (query, order)
+        assert query != "株洲" or len(long) == 60  # one query goes past the short ranking
 
 
 def test_an_estimated_count_keeps_three_significant_digits():

@@ -93,13 +93,13 @@ class SQLiteEngine:
             )
             return [row[0] for row in cursor.fetchall()]
 
-    def ranked_window(self, plan: QueryPlan, lo: int, hi: int) -> list[int]:
-        """Every match with an id in [lo, hi], best first (bm25, the headline weighted highest)."""
+    def ranked_window(self, plan: QueryPlan, lo: int, hi: int, limit: int | None = None) -> list[int]:
+        """The matches with an id in [lo, hi] (the best `limit`), best first (bm25, the headline weighted highest)."""
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s AND rowid BETWEEN %s AND %s "
-                f"ORDER BY bm25({SQLITE_TABLE}, 10.0, 3.0, 1.0, 0.2), rowid DESC",
-                [self.match_expression(plan, rank=True), lo, hi],
+                f"ORDER BY bm25({SQLITE_TABLE}, 10.0, 3.0, 1.0, 0.2), rowid DESC LIMIT %s",
+                [self.match_expression(plan, rank=True), lo, hi, -1 if limit is None else limit],
             )
             return [row[0] for row in cursor.fetchall()]
 
@@ -268,14 +268,14 @@ class PostgresEngine:
                 below, width = low, width * 4
             return found
 
-    def ranked_window(self, plan: QueryPlan, lo: int, hi: int) -> list[int]:
+    def ranked_window(self, plan: QueryPlan, lo: int, hi: int, limit: int | None = None) -> list[int]:
         headline = self.headline_tsquery(plan)
         tier, tier_params = ("(headline @@ to_tsquery('simple', %s)) DESC, ", [headline]) if headline else ("", [])
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT article_id FROM {PG_TABLE} WHERE document @@ to_tsquery('simple', %s) AND article_id BETWEEN %s AND %s "
-                f"ORDER BY {tier}ts_rank_cd(document, to_tsquery('simple', %s), 1) DESC, article_id DESC",
-                [self.tsquery(plan), lo, hi, *tier_params, self.tsquery(plan, rank=True)],
+                f"ORDER BY {tier}ts_rank_cd(document, to_tsquery('simple', %s), 1) DESC, article_id DESC LIMIT %s",
+                [self.tsquery(plan), lo, hi, *tier_params, self.tsquery(plan, rank=True), limit],
             )
             return [row[0] for row in cursor.fetchall()]
 

@@ -17,7 +17,7 @@ from articles.models import Article
 from articles.search.sampling import Sample, id_set, within
 
 RANK_ALL_LIMIT = 20_000
-FIRST_CHUNK = 2_000
+FIRST_CHUNK = 500  # rows of the date index read first; each next chunk is 4 times larger
 # Headline-first reads at most this many of the newest matches per tier: a filter that keeps
 # very few of them (a rare district) shows what it found there rather than scanning everything.
 MAX_SCAN = 100_000
@@ -36,7 +36,7 @@ def ordered_ids(engine, plan, filtered, restricted: bool, sample: Sample, order:
         return walk_by_date(engine, plan, filtered, limit, descending=order == "newest"), False
     rank_limit = min(RANK_ALL_LIMIT, engine.rank_all_limit)
     if sample.word_matches() <= rank_limit and archive_matches() <= rank_limit:
-        ranked = engine.ranked_window(plan, *span)
+        ranked = engine.ranked_window(plan, *span, limit=None if restricted else limit)
         if restricted:
             allowed = set(sample.ids) if sample.exact else set(within(filtered, ranked))
             ranked = [i for i in ranked if i in allowed]

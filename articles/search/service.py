@@ -27,6 +27,9 @@ ORDERS = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
 MAX_PAGE_SIZE = 100
 # Readers page through the first 1,000 matches (50 pages of 20); filters narrow a longer list.
 MAX_RESULTS = 1_000
+# Most readers stay on the first pages: those are ordered first, the rest only when asked for.
+# Every order is a prefix of the longer one (newest first, headline tiers, bm25 then id).
+FIRST_RESULTS = 100
 # Facets and the chart count at most this many of the sampled matches (an even subsample beyond).
 FACET_IDS = 1_000
 
@@ -87,8 +90,8 @@ def search_articles(query: str, *, filters: dict | None = None, order: str = "re
     result.page = min(result.requested_page, result.num_pages)
     if not result.count or (strict_page and result.requested_page != result.page):
         return result
-    ranked, result.headline_first = search.ranked()
     offset = (result.page - 1) * page_size
+    ranked, result.headline_first = search.ranked(upto=offset + page_size)
     result.hits = _hits(ranked[offset : offset + page_size], plan)
     return result
 
@@ -130,16 +133,19 @@ class _Search:
             cache.set(key, summary, settings.PAGE_CACHE_SECONDS)
         return summary
 
-    def ranked(self) -> tuple[list[int], bool]:
-        """The first MAX_RESULTS ids in the reader's order, and whether headline-first stood in for scores."""
-        key = "search:ranked:" + self._key(self.order)
-        cached = cache.get(key)
+    def ranked(self, upto: int = MAX_RESULTS) -> tuple[list[int], bool]:
+        """The first FIRST_RESULTS ids in the reader's order (MAX_RESULTS when `upto` goes further),
+        and whether headline-first stood in for scores."""
+        limit = min(FIRST_RESULTS, MAX_RESULTS) if upto <= FIRST_RESULTS else MAX_RESULTS
+        keys = ["search:ranked:" + self._key(self.order, size) for size in (limit, MAX_RESULTS)]
+        found = cache.get_many(list(dict.fromkeys(keys)))  # a longer order already made serves too
+        cached = next((found[key] for key in keys if key in found), None)
         if cached is None:
             sample = self.sample()
             span = (sample.ids[0], sample.ids[-1]) if sample.exact and sample.ids else id_range(self.filters)
-            cached = ordered_ids(self.engine, self.plan, self.filtered, self.restricted, sample, self.order, MAX_RESULTS, span,
+            cached = ordered_ids(self.engine, self.plan, self.filtered, self.restricted, sample, self.order, limit, span,
                                  self.archive_matches)
-            cache.set(key, cached, settings.PAGE_CACHE_SECONDS)
+            cache.set(keys[0], cached, settings.PAGE_CACHE_SECONDS)
         return cached
 
     def _key(self, *extra) -> str:
