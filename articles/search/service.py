@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch
 
+from articles.cache import data_version
 from articles.models import Article, ArticleDistrict
 from articles.search.engines import get_engine
 from articles.search.facets import summarize
@@ -32,6 +33,9 @@ MAX_RESULTS = 1_000
 FIRST_RESULTS = 100
 # Facets and the chart count at most this many of the sampled matches (an even subsample beyond).
 FACET_IDS = 1_000
+# What a result shows: no JSON fields to decode, not the importer's copy of the source.
+HIT_FIELDS = ("page", "position", "published_on", "kicker", "headline", "subheadline", "body",
+              "page__number", "page__issue__date", "page__section__name")
 
 
 @dataclass
@@ -104,8 +108,9 @@ class _Search:
         self.engine = get_engine()
         self.filtered = apply_filters(base, filters)
         self.restricted = self.filtered.query.has_filters()
-        # Part of every cache key: compiled once (the summary and the ranking each need a key).
+        # Parts of every cache key, read once (the summary and the ranking each need keys).
         self.filter_sql = str(self.filtered.query) if self.restricted else ""
+        self.data_version = data_version()
         self._sample = None
 
     def sample(self) -> Sample:
@@ -150,12 +155,10 @@ class _Search:
 
     def _key(self, *extra) -> str:
         """The same query, filters, engine and data: the same key (a correction changes the data version)."""
-        from articles.cache import data_version
-
         plan = self.plan
         source = repr(([[(t.words, t.phrase) for t in g] for g in plan.groups], [t.words for t in plan.excluded],
                        self.filter_sql, sorted((k, str(v)) for k, v in self.filters.items()),
-                       extra, self.engine.__class__.__name__, data_version()))
+                       extra, self.engine.__class__.__name__, self.data_version))
         return hashlib.sha256(source.encode()).hexdigest()
 
 
@@ -177,10 +180,6 @@ def apply_filters(queryset, filters: dict):
     return queryset.distinct() if filters.get("author") or filters.get("district") else queryset
 
 
-HIT_FIELDS = ("page", "position", "published_on", "kicker", "headline", "subheadline", "body",
-              "page__number", "page__issue__date", "page__section__name")
-
-
 def _hits(ids: list[int], plan: QueryPlan) -> list[Hit]:
     if not ids:
         return []
@@ -188,7 +187,7 @@ def _hits(ids: list[int], plan: QueryPlan) -> list[Hit]:
     articles = (
         Article.objects.filter(pk__in=ids)
         .select_related("page__issue", "page__section")
-        .only(*HIT_FIELDS)  # what a result shows: no JSON fields to decode, no importer's copy of the source
+        .only(*HIT_FIELDS)
         .prefetch_related(Prefetch("district_links", queryset=ArticleDistrict.objects.select_related("district").only("article", "district__name")))
     )
     by_id = {a.pk: a for a in articles}
