@@ -61,7 +61,7 @@ def pages_with_titles(issue: Issue) -> list[Page]:
 
 def text_review(needs_review: bool, reasons) -> str:
     """The review reasons in Chinese when there is more to check than an inferred date, else ""."""
-    codes = json.loads(reasons) if isinstance(reasons, str) else reasons or []
+    codes = (json.loads(reasons) if isinstance(reasons, str) else reasons) or []  # JSON text from a raw row
     if not needs_review or all(code == ReviewReason.INFERRED_DATE for code in codes):
         return ""
     return "、".join(ReviewReason(code).label for code in codes if code in ReviewReason.values)
