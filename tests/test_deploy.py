@@ -124,6 +124,21 @@ def test_gunicorn_master_loads_jieba_once_for_all_workers_and_closes_its_connect
     assert tokens._jieba is not None and closed  # workers fork with the dictionary, not the connection
 
 
+def test_gunicorn_workers_hand_freed_memory_back_every_few_requests():
+    import runpy
+    import types
+
+    hooks = runpy.run_path(str(ROOT / "zhuzhou_archive" / "gunicorn.conf.py"))
+    worker = types.SimpleNamespace()
+    hooks["post_fork"](None, worker)
+    assert worker.malloc_trim is not None and worker.malloc_trim(0) in (0, 1)  # glibc's, callable
+    calls = []
+    worker.malloc_trim = calls.append
+    for _ in range(2 * hooks["TRIM_EVERY"] + 1):
+        hooks["post_request"](worker, None, {}, None)
+    assert calls == [0, 0]
+
+
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)([^>]*)>", re.I)
 INLINE_ATTRIBUTE = re.compile(r"<[a-z][^>]*\s(style|on[a-z]+)\s*=", re.I)
 

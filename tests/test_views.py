@@ -452,3 +452,18 @@ def test_issue_directory_lists_a_page_without_articles_and_one_without_section(c
     html = get(client, page.issue.get_absolute_url())
     assert "头版头条" in html and "第1版 · " in html
     assert "第2版</a>" in html and "本版没有识别出文章" in html
+
+
+@pytest.mark.parametrize("needs_review, reasons, expected", [
+    (True, '["garbled", "inferred_date"]', "文字错乱(分栏交错)、日期为推断"),  # JSON text, as a raw row gives it
+    (True, ["missing_headline"], "缺少标题"),
+    (True, '["inferred_date"]', ""),  # the issue page states an inferred date on its own
+    (True, "[]", ""),
+    (True, "null", ""),
+    (False, '["garbled"]', ""),  # an editor cleared the flag
+    (True, '["no_such_reason", "garbled"]', "文字错乱(分栏交错)"),
+])
+def test_directory_badge_text(needs_review, reasons, expected):
+    from articles.reading import text_review
+
+    assert text_review(needs_review, reasons) == expected
