@@ -614,12 +614,25 @@ def test_a_large_import_refreshes_the_planner_statistics(db, seed_dir, monkeypat
     import_paths([str(next(seed_dir.glob("000_*.txt")))])
     assert calls == []  # a small run leaves it to autovacuum
     monkeypatch.setattr(service, "ANALYZE_AFTER_ARTICLES", 10)
+    compacted = []
+    monkeypatch.setattr(service.indexing, "compact", lambda: compacted.append(1))
+    monkeypatch.setattr(service, "COMPACT_AFTER_SHARE", 2.0)  # a run would have to add twice the archive
     import_paths([str(seed_dir)])
-    assert calls == [1]
+    assert calls == [1] and compacted == []
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'articles_article'")
             assert cursor.fetchone()[0] == Article.objects.count()
+
+
+def test_an_import_of_a_large_share_of_the_archive_merges_the_full_text_index(db, seed_dir, monkeypatch):
+    from articles.importing import service
+
+    compacted = []
+    monkeypatch.setattr(service.indexing, "compact", lambda: compacted.append(1))
+    monkeypatch.setattr(service, "ANALYZE_AFTER_ARTICLES", 10)
+    import_paths([str(seed_dir)])  # into an empty archive: all of it
+    assert compacted == [1]
 
 
 def test_the_next_run_indexes_what_a_killed_run_committed_but_never_announced(db, seed_dir, django_capture_on_commit_callbacks):

@@ -567,3 +567,28 @@ def test_results_page_and_api_read_no_field_one_row_at_a_time(client, imported_s
     assert html.count('class="snippet"') >= 10 and len(data["results"]) >= 10
     one_row = [q["sql"] for q in queries if '"id" = ' in q["sql"] or '"id" IN (' in q["sql"] and "LIMIT" in q["sql"]]
     assert not one_row, one_row
+
+
+def test_compacting_the_index_merges_its_segments_and_finds_the_same(imported_seeds, monkeypatch):
+    """FTS5 seeks every segment for every word; a large import or a rebuild merges them into one."""
+    from django.db import connection, transaction
+
+    from articles.search import indexing
+
+    engine = get_engine()
+    for article in Article.objects.order_by("pk")[:12]:  # one savepoint each: FTS5 writes a segment each
+        with transaction.atomic():
+            engine.write([indexing.document_for(article)], [])
+    queries = ["芦淞", "株洲", '"民生实事"', "养老 -醴陵"]
+    before = {q: sorted(h.article.pk for h in search_articles(q, page_size=100).hits) for q in queries}
+    if connection.vendor == "sqlite":
+        assert engine.segments() > 1
+    indexing.compact()
+    if connection.vendor == "sqlite":
+        assert engine.segments() == 1
+    cache.clear()
+    assert {q: sorted(h.article.pk for h in search_articles(q, page_size=100).hits) for q in queries} == before
+    engine.write([indexing.document_for(Article.objects.first())], [])
+    call_command("rebuild_search_index")
+    if connection.vendor == "sqlite":
+        assert engine.segments() == 1

@@ -28,13 +28,17 @@ from articles.importing.issues import UNDATED, ImportProblem
 from articles.importing.lanes import MAX_LANES, PARALLEL_FROM, Lane, Lanes, auto_lanes, check_lanes, completed
 from articles.importing.prepare import Job, Prepared, prepare_all
 from articles.importing.writer import write_file
-from articles.models import SourceFile
+from articles.models import Article, SourceFile
+from articles.search import indexing
 from articles.search.indexing import index_unannounced
 from articles.signals import notify_articles_changed
 
 logger = logging.getLogger(__name__)
 # A run this large refreshes PostgreSQL's planner statistics when it ends.
 ANALYZE_AFTER_ARTICLES = 1_000
+# A run that adds this share of the archive (and at least ANALYZE_AFTER_ARTICLES) then merges
+# the full-text index: that rewrites the whole index, so it waits for an import of comparable size.
+COMPACT_AFTER_SHARE = 0.1
 
 
 @dataclass
@@ -229,6 +233,8 @@ def import_paths(
         report.authors_created = writers.authors_created
         if report.total("articles") >= ANALYZE_AFTER_ARTICLES:
             refresh_planner_statistics()
+            if report.total("articles") >= COMPACT_AFTER_SHARE * Article.objects.count():
+                indexing.compact()
     return report
 
 

@@ -118,6 +118,19 @@ class SQLiteEngine:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {SQLITE_TABLE}")
 
+    def compact(self) -> None:
+        """Merge the index's segments into one. FTS5 adds a segment per batch of writes and merges
+        them only in part; every lookup seeks each segment. A 1M import left 13, and sampling a
+        phrase in 69 year windows took 10.4 ms; merged, 1.4 ms. It rewrites the whole index
+        (~9 s per 100k articles), so it runs after a large import or a rebuild only."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {SQLITE_TABLE}({SQLITE_TABLE}) VALUES('optimize')")
+
+    def segments(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(DISTINCT segid) FROM {SQLITE_TABLE}_idx")
+            return cursor.fetchone()[0]
+
     def indexed_ids(self, among: list[int] | None = None) -> set[int]:
         with connection.cursor() as cursor:
             if among is None:
@@ -294,6 +307,10 @@ class PostgresEngine:
     def clear(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {PG_TABLE}")  # transactional, unlike TRUNCATE's table lock
+
+    def compact(self) -> None:
+        """Nothing to merge: GIN keeps one tree, and its pending list is merged by VACUUM
+        (autovacuum, and the ANALYZE-time cleanup) or when it fills."""
 
     def indexed_ids(self, among: list[int] | None = None) -> set[int]:
         with connection.cursor() as cursor:

@@ -56,6 +56,7 @@ def rebuild(progress: Callable[[int], None] | None = None, batch: int = BATCH) -
     while True:
         chunk = list(Article.objects.filter(pk__gt=last_id).order_by("pk").values_list("pk", flat=True)[:batch])
         if not chunk:
+            compact()
             return total
         with transaction.atomic():
             engine.write([document_for(a) for a in _articles(chunk)], [])
@@ -63,6 +64,11 @@ def rebuild(progress: Callable[[int], None] | None = None, batch: int = BATCH) -
         last_id = chunk[-1]
         if progress:
             progress(len(chunk))
+
+
+def compact() -> None:
+    """Merge the full-text index into its fastest shape (see the engines' compact())."""
+    get_engine().compact()
 
 
 def index_unannounced(recent_files: int) -> int:
