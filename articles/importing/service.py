@@ -30,7 +30,6 @@ from articles.importing.prepare import Job, Prepared, prepare_all
 from articles.importing.writer import write_file
 from articles.models import Article, SourceFile
 from articles.search import indexing
-from articles.search.indexing import index_unannounced
 from articles.signals import notify_articles_changed
 
 logger = logging.getLogger(__name__)
@@ -201,7 +200,7 @@ def import_paths(
     lanes = 1 if dry_run else auto_lanes(len(files)) if lanes is None else lanes
     check_lanes(lanes)
     if not dry_run:
-        report.reindexed = index_unannounced(recent_files=INDEX_BATCH_FILES * MAX_LANES)
+        report.reindexed = indexing.index_unannounced(recent_files=INDEX_BATCH_FILES * MAX_LANES)
     writers = Lanes(lanes, make_batch=lambda: ChangeBatch(every=INDEX_BATCH_FILES), load_context=not dry_run)
     pending: deque[tuple[Future, Callable[[], None] | None]] = deque()
 
