@@ -330,6 +330,29 @@ def test_filtered_district_page_runs_no_more_queries(client, imported_seeds, dja
         get(client, "/districts/liling/?date_from=2022-01-01&section=tou-ban&role=correspondent")
 
 
+@pytest.mark.parametrize("listing", ["district", "district filtered", "section", "author"])
+def test_article_lists_are_cached_until_the_data_changes(client, imported_seeds, listing):
+    """A district's, section's or author's articles change only with the data: served from the cache."""
+    from articles.signals import notify_articles_changed
+
+    if listing == "section":
+        article = Article.objects.filter(page__section__isnull=False).select_related("page__section").order_by("-published_on").first()
+        url = article.page.section.get_absolute_url()
+    else:
+        article = Article.objects.get(headline="渌口区今年十大民生实事项目出炉")
+        url = {"district": "/districts/lukou/", "district filtered": "/districts/lukou/?date_from=2025-01-01",
+               "author": "/authors/zou-yi-min/?role=reporter"}[listing]
+    old, new = article.headline, "更正后的标题"
+    first = client.get(url)
+    assert first.status_code == 200 and first["X-Cache"] == "miss" and client.get(url)["X-Cache"] == "hit"
+    assert old in first.content.decode()
+    Article.objects.filter(pk=article.pk).update(headline=new)
+    assert old in get(client, url)  # the cache answers until told
+    notify_articles_changed([article.pk])  # as an editor's save or an import does
+    html = get(client, url)
+    assert new in html and old not in html
+
+
 def test_cached_pages_follow_editor_changes(client, imported_seeds):
     first = client.get("/sections/")
     assert first["X-Cache"] == "miss" and client.get("/sections/")["X-Cache"] == "hit"

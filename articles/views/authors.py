@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
+from articles.cache import cached_view
 from articles.choices import Role, StaffRole
 from articles.filters import ArticleListFilter, AuthorListFilter
 from articles.models import Article, Author
@@ -38,6 +39,7 @@ def author_list(request):
     })
 
 
+@cached_view
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
     base = Article.objects.filter(contributions__author=author).distinct()

@@ -23,6 +23,7 @@ def district_list(request):
     return render(request, "articles/district_list.html", {"districts": districts})
 
 
+@cached_view
 def district_detail(request, slug):
     district = get_object_or_404(District, slug=slug)
     # EXISTS lets the database walk the newest-first index and stop after one page.

@@ -14,6 +14,7 @@ def section_list(request):
     return render(request, "articles/section_list.html", {"sections": sections})
 
 
+@cached_view
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
     articles = Article.objects.filter(page__section=section).for_listing().newest_first()
