@@ -26,6 +26,8 @@ from articles.models import Article
 LEVELS = tuple(1 / 2**n for n in range(10, 1, -1))  # 1/1024, 1/512 … 1/4
 # Enough for a count within a few per cent; PostgreSQL reads each sampled document (~10 µs).
 SAMPLE_TARGET = 800
+# Enough to tell whether a word is in more articles than the ranking limits (±10 %).
+ROUGH_TARGET = 100
 # Read every match when the matches of the word itself (before filters) are about this many or fewer.
 EXACT_LIMIT = 40_000
 
@@ -60,7 +62,9 @@ def significant(estimate: int) -> int:
     return round(estimate, 3 - len(str(estimate))) if estimate >= 1000 else estimate
 
 
-def sample_matches(engine, plan, filtered, restricted: bool, filters: dict) -> Sample:
+def sample_matches(engine, plan, filtered, restricted: bool, filters: dict, target: int | None = None) -> Sample:
+    """target: the matches wanted in the sample (SAMPLE_TARGET); fewer for a rough count (see service.archive_matches)."""
+    target = target or SAMPLE_TARGET
     spans = stratum_spans(filters)
     if not spans:
         return Sample(ids=[], fraction=1.0, candidates=0)
@@ -71,9 +75,9 @@ def sample_matches(engine, plan, filtered, restricted: bool, filters: dict) -> S
         ids = within(filtered, candidates) if restricted else candidates
         covered = sum(b - a + 1 for a, b in windows) / sum(hi - lo + 1 for lo, hi in spans)
         sample = Sample(ids=ids, fraction=covered, candidates=len(candidates))
-        if len(ids) >= SAMPLE_TARGET or covered >= 1:
+        if len(ids) >= target or covered >= 1:
             return sample
-        wanted = next_level(level, len(ids))
+        wanted = next_level(level, len(ids), target)
         if wanted == len(LEVELS):  # even the widest share would hold too few
             if sample.word_matches() <= EXACT_LIMIT:
                 break
@@ -86,10 +90,10 @@ def sample_matches(engine, plan, filtered, restricted: bool, filters: dict) -> S
     return Sample(ids=within(filtered, candidates) if restricted else candidates, fraction=1.0, candidates=len(candidates))
 
 
-def next_level(level: int, found: int) -> int:
-    """The smallest level expected to hold SAMPLE_TARGET matches, judged by the `found` at
+def next_level(level: int, found: int, target: int | None = None) -> int:
+    """The smallest level expected to hold `target` matches, judged by the `found` at
     `level` (16 times wider when nothing was found); len(LEVELS) when not even the widest would."""
-    wanted = LEVELS[level] * (16 if not found else SAMPLE_TARGET * 1.25 / found)
+    wanted = LEVELS[level] * (16 if not found else (target or SAMPLE_TARGET) * 1.25 / found)
     return next((index for index in range(level + 1, len(LEVELS)) if LEVELS[index] >= wanted), len(LEVELS))
 
 

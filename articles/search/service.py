@@ -21,7 +21,7 @@ from articles.search.engines import get_engine
 from articles.search.facets import summarize
 from articles.search.ordering import ordered_ids
 from articles.search.query import QueryPlan, parse_query
-from articles.search.sampling import Sample, id_range, sample_matches
+from articles.search.sampling import ROUGH_TARGET, Sample, id_range, sample_matches
 from articles.search.snippets import highlight, snippet
 
 ORDERS = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
@@ -119,10 +119,11 @@ class _Search:
         return self._sample
 
     def archive_matches(self) -> int:
-        """The word's matches in the whole archive (estimated): the sample's, when nothing narrowed it."""
+        """The word's matches in the whole archive (estimated): the sample's, when nothing narrowed it.
+        Otherwise a rough count: it only decides whether bm25 can score them all (RANK_ALL_LIMIT)."""
         if not self.restricted:
             return self.sample().word_matches()
-        return sample_matches(self.engine, self.plan, Article.objects.all(), False, {}).word_matches()
+        return sample_matches(self.engine, self.plan, Article.objects.all(), False, {}, target=ROUGH_TARGET).word_matches()
 
     def summary(self, with_facets: bool) -> dict:
         """Count, facets and histogram: computed once per query and data version, then cached."""
