@@ -13,16 +13,15 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Prefetch
 
 from articles.cache import data_version
-from articles.models import Article, ArticleDistrict
+from articles.models import Article
 from articles.search.engines import get_engine
 from articles.search.facets import summarize
+from articles.search.hits import Hit, load_hits
 from articles.search.ordering import ordered_ids
 from articles.search.query import QueryPlan, parse_query
 from articles.search.sampling import ROUGH_TARGET, Sample, id_range, sample_matches
-from articles.search.snippets import highlight, snippet
 
 ORDERS = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
 MAX_PAGE_SIZE = 100
@@ -33,16 +32,6 @@ MAX_RESULTS = 1_000
 FIRST_RESULTS = 100
 # Facets and the chart count at most this many of the sampled matches (an even subsample beyond).
 FACET_IDS = 1_000
-# What a result shows: no JSON fields to decode, not the importer's copy of the source.
-HIT_FIELDS = ("page", "position", "published_on", "kicker", "headline", "subheadline", "body",
-              "page__number", "page__issue__date", "page__section__name")
-
-
-@dataclass
-class Hit:
-    article: Article
-    snippet: str
-    headline_html: str
 
 
 @dataclass
@@ -96,7 +85,7 @@ def search_articles(query: str, *, filters: dict | None = None, order: str = "re
         return result
     offset = (result.page - 1) * page_size
     ranked, result.headline_first = search.ranked(upto=offset + page_size)
-    result.hits = _hits(ranked[offset : offset + page_size], plan)
+    result.hits = load_hits(ranked[offset : offset + page_size], plan)
     return result
 
 
@@ -179,21 +168,3 @@ def apply_filters(queryset, filters: dict):
     if filters.get("front"):
         queryset = queryset.filter(page__number=1)
     return queryset.distinct() if filters.get("author") or filters.get("district") else queryset
-
-
-def _hits(ids: list[int], plan: QueryPlan) -> list[Hit]:
-    if not ids:
-        return []
-    words = plan.highlight_words()
-    articles = (
-        Article.objects.filter(pk__in=ids)
-        .select_related("page__issue", "page__section")
-        .only(*HIT_FIELDS)
-        .prefetch_related(Prefetch("district_links", queryset=ArticleDistrict.objects.select_related("district").only("article", "district__name")))
-    )
-    by_id = {a.pk: a for a in articles}
-    return [
-        Hit(article=by_id[i], snippet=snippet(by_id[i].body, words), headline_html=highlight(by_id[i].display_title, words))
-        for i in ids
-        if i in by_id
-    ]

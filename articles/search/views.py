@@ -122,7 +122,7 @@ def search_api(request):
                 "headline": hit.article.headline,
                 "subheadline": hit.article.subheadline,
                 "section": hit.article.page.section.name if hit.article.page.section else None,
-                "districts": [link.district.name for link in hit.article.district_links.all()],
+                "districts": hit.districts,
                 "snippet": str(hit.snippet),
             }
             for hit in result.hits
