@@ -42,16 +42,17 @@ def rows(sql: str, params: list) -> list[tuple]:
 def pages_with_titles(issue: Issue) -> list[Page]:
     """The issue's pages in order, each with its section and .titles in print order: one query."""
     pages: dict[int, Page] = {}
-    for page_id, number, section_name, section_slug, *article in rows(
-        "SELECT p.id, p.number, s.name, s.slug, a.id, a.position, a.headline, a.kicker, a.needs_review, a.review_reasons"
+    for page_id, number, section_id, section_name, section_slug, *article in rows(
+        "SELECT p.id, p.number, p.section_id, s.name, s.slug, a.id, a.position, a.headline, a.kicker, a.needs_review, a.review_reasons"
         " FROM articles_page p LEFT JOIN articles_section s ON s.id = p.section_id"
         " LEFT JOIN articles_article a ON a.page_id = p.id"
         " WHERE p.issue_id = %s ORDER BY p.number, a.position", [issue.pk],
     ):
         page = pages.get(page_id)
-        if page is None:  # for display only: the page's number, issue and section, as the templates use them
-            section = Section(name=section_name, slug=section_slug) if section_name is not None else None
-            page = pages[page_id] = Page(id=page_id, number=number, issue=issue, section=section)
+        if page is None:  # the fields read here; any other is deferred (read on use), never a default
+            page = pages[page_id] = Page.from_db(connection.alias, ("id", "issue_id", "number", "section_id"), (page_id, issue.pk, number, section_id))
+            page.issue = issue
+            page.section = Section.from_db(connection.alias, ("id", "name", "slug"), (section_id, section_name, section_slug)) if section_id else None
             page.titles = []
         pk, position, headline, kicker, needs_review, reasons = article
         if pk is not None:  # a page with no article still has its row
