@@ -12,7 +12,7 @@ from collections import Counter
 from django.db import connection
 
 from articles.models import Article, ArticleDistrict, District, Page, Section
-from articles.search.sampling import id_set, significant
+from articles.search.sampling import among, significant
 
 TOP = 20
 
@@ -42,10 +42,10 @@ def summarize(ids: list[int], filters: dict, scale: float = 1) -> tuple[dict[str
 def _rows(ids: list[int]) -> tuple[list[tuple], list[tuple]]:
     """(published_on, section name, slug) per article and (article, district name, slug) per link.
 
-    Raw SQL with the ids as one parameter (see id_set).
+    Raw SQL with the ids as one parameter (see among).
     """
-    subquery, params = id_set(ids).as_sql(None, connection)
-    among, param = f"IN {subquery}", params[0]  # as_sql() brackets the subquery
+    among_articles, params = among("a.id", ids)
+    among_links, _ = among("l.article_id", ids)
     article, page, section = Article._meta.db_table, Page._meta.db_table, Section._meta.db_table
     link, district = ArticleDistrict._meta.db_table, District._meta.db_table
     # SQLite looks rows up by rowid even when an index holds every column asked for: it is named.
@@ -53,9 +53,9 @@ def _rows(ids: list[int]) -> tuple[list[tuple], list[tuple]]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT a.published_on, s.name, s.slug FROM {article} a{covering} JOIN {page} p ON p.id = a.page_id "
-            f"LEFT JOIN {section} s ON s.id = p.section_id WHERE a.id {among}", [param])
+            f"LEFT JOIN {section} s ON s.id = p.section_id WHERE {among_articles}", params)
         rows = [(_day(day), name, slug) for day, name, slug in cursor.fetchall()]
-        cursor.execute(f"SELECT l.article_id, d.name, d.slug FROM {link} l JOIN {district} d ON d.id = l.district_id WHERE l.article_id {among}", [param])
+        cursor.execute(f"SELECT l.article_id, d.name, d.slug FROM {link} l JOIN {district} d ON d.id = l.district_id WHERE {among_links}", params)
         return rows, cursor.fetchall()
 
 

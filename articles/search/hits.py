@@ -14,7 +14,7 @@ from django.db import connection
 
 from articles.models import Article, Issue, Page, Section
 from articles.search.query import QueryPlan
-from articles.search.sampling import id_set
+from articles.search.sampling import among
 from articles.search.snippets import highlight, snippet
 
 ARTICLE_FIELDS = ("id", "page_id", "position", "published_on", "kicker", "headline", "subheadline", "body")
@@ -32,7 +32,8 @@ def load_hits(ids: list[int], plan: QueryPlan) -> list[Hit]:
     """The results for `ids`, in that order (an id no longer in the archive is left out)."""
     if not ids:
         return []
-    subquery, params = id_set(ids).as_sql(None, connection)
+    among_articles, params = among("a.id", ids)
+    among_links, _ = among("l.article_id", ids)
     articles: dict[int, Article] = {}
     districts: dict[int, list[str]] = {}
     with connection.cursor() as cursor:
@@ -40,7 +41,7 @@ def load_hits(ids: list[int], plan: QueryPlan) -> list[Hit]:
             "SELECT a.id, a.page_id, a.position, a.published_on, a.kicker, a.headline, a.subheadline, a.body,"
             " p.number, p.issue_id, i.date, p.section_id, s.name, s.slug"
             " FROM articles_article a JOIN articles_page p ON p.id = a.page_id JOIN articles_issue i ON i.id = p.issue_id"
-            f" LEFT JOIN articles_section s ON s.id = p.section_id WHERE a.id IN {subquery}", params,
+            f" LEFT JOIN articles_section s ON s.id = p.section_id WHERE {among_articles}", params,
         )
         for row in cursor.fetchall():
             article = Article.from_db(connection.alias, ARTICLE_FIELDS, row[:8])
@@ -53,7 +54,7 @@ def load_hits(ids: list[int], plan: QueryPlan) -> list[Hit]:
             articles[article.pk] = article
         cursor.execute(
             "SELECT l.article_id, d.name FROM articles_articledistrict l JOIN articles_district d ON d.id = l.district_id"
-            f" WHERE l.article_id IN {subquery} ORDER BY l.score DESC, l.id", params,
+            f" WHERE {among_links} ORDER BY l.score DESC, l.id", params,
         )
         for article_id, name in cursor.fetchall():
             districts.setdefault(article_id, []).append(name)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from articles.models import Article
-from articles.search.sampling import Sample, id_set, within
+from articles.search.sampling import Sample, pk_among, within
 
 RANK_ALL_LIMIT = 20_000
 FIRST_CHUNK = 500  # rows of the date index read first; each next chunk is 4 times larger
@@ -61,7 +61,7 @@ def _filters_keep_fewer(sample: Sample, span: tuple[int, int]) -> bool:
 def by_date(ids: list[int], descending: bool) -> list[int]:
     if not ids:
         return []
-    dated = list(Article.objects.filter(pk__in=id_set(ids)).order_by().values_list("published_on", "pk"))
+    dated = list(Article.objects.filter(pk_among(ids)).order_by().values_list("published_on", "pk"))
     dated.sort(reverse=descending)
     return [pk for _, pk in dated]
 

@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import F, Max, Min
+from django.db.models import BooleanField, F, Max, Min
 from django.db.models.expressions import RawSQL
 
 from articles.models import Article
@@ -126,15 +126,23 @@ def within(filtered, ids: list[int]) -> list[int]:
         # Dense ids (every match of a year): reading the filtered ids of the range is cheaper than a lookup per id.
         wanted = set(ids)
         return sorted(pk for pk in filtered.filter(pk__range=(lo, hi)).order_by().values_list("pk", flat=True).distinct() if pk in wanted)
-    return sorted(filtered.filter(pk__in=id_set(ids)).order_by().values_list("pk", flat=True).distinct())
+    return sorted(filtered.filter(pk_among(ids)).order_by().values_list("pk", flat=True).distinct())
 
 
-def id_set(ids: list[int]) -> RawSQL:
-    """A subquery of the ids, passed as one parameter: the ORM spends longer building a
-    thousands-item IN () than the database spends answering it."""
+def among(column: str, ids: list[int]) -> tuple[str, list]:
+    """SQL saying `column` is one of the ids, and its one parameter: the ORM spends longer
+    building a thousands-item IN () than the database spends answering it. PostgreSQL gets
+    = ANY(array), whose length it knows; it guesses an unnest() subquery at 200 rows and joins it
+    by a hash and nested loops (districts of 1,000 ids: 3.0 ms against 1.1 ms)."""
     if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
-    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(ids))])
+        return f"{column} = ANY(%s::bigint[])", [list(ids)]
+    return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(ids))]
+
+
+def pk_among(ids: list[int]) -> RawSQL:
+    """among() for an article queryset's .filter()."""
+    sql, params = among(f'"{Article._meta.db_table}"."id"', ids)
+    return RawSQL(sql, params, output_field=BooleanField())
 
 
 def date_bounds(filters: dict) -> tuple[dt.date, dt.date] | None:
