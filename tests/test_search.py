@@ -592,3 +592,44 @@ def test_compacting_the_index_merges_its_segments_and_finds_the_same(imported_se
     call_command("rebuild_search_index")
     if connection.vendor == "sqlite":
         assert engine.segments() == 1
+
+
+@pytest.mark.parametrize("bucket_limit", [0, 10**6])
+def test_id_windows_hold_exactly_the_whole_archives_matches_inside_them(many_years, monkeypatch, bucket_limit):
+    """window_ids, newest_ids and matching_ids against one reading of the whole range: the same
+    matches, whether PostgreSQL reads them through the id buckets' lexemes (migration 0015) or not."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.search.engines import PostgresEngine
+
+    articles = list(Article.objects.order_by("pk"))
+    for article in articles[5::40]:  # a phrase, and its bigrams apart
+        article.body += "推进民生实事。"
+    for article in articles[25::40]:
+        article.body += "民生问题。先生实在。实事求是。"
+    Article.objects.bulk_update(articles, ["body"])
+    from articles.search import indexing
+
+    indexing.rebuild()
+    engine = get_engine()
+    ids = [a.pk for a in articles]
+    whole = (ids[0], ids[-1])
+    windows = [(ids[3], ids[90]), (ids[200], ids[201]), (ids[400], ids[650]), (ids[700], ids[700])]
+    monkeypatch.setattr(PostgresEngine, "bucket_limit", bucket_limit)
+    with CaptureQueriesContext(connection) as queries:
+        for query in ("淦田", "株洲 淦田", '"民生实事"', "株洲 -淦田", "株"):
+            plan = parse_query(query)
+            for title_only in (False, True):
+                everything = engine.window_ids(plan, [whole], title_only=title_only)
+                inside = [i for i in everything if any(lo <= i <= hi for lo, hi in windows)]
+                assert engine.window_ids(plan, windows, title_only=title_only) == inside, (query, title_only)
+                below = ids[500]
+                assert engine.newest_ids(plan, 7, below=below, title_only=title_only) == [i for i in reversed(everything) if i < below][:7]
+            chosen = ids[100:300:3] + ids[::97]
+            assert sorted(engine.matching_ids(plan, chosen)) == sorted(set(chosen) & set(engine.window_ids(plan, [whole])))
+            if query == '"民生实事"':
+                assert set(engine.window_ids(plan, [whole])) == {a.pk for a in articles[5::40]}  # the phrase, not its bigrams apart
+    if connection.vendor == "postgresql":
+        used = any("::tsquery" in q["sql"] and "'#" in q["sql"] for q in queries)
+        assert used == bool(bucket_limit)

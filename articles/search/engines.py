@@ -13,6 +13,7 @@ to walk a common word's whole match list.
 
 from __future__ import annotations
 
+import bisect
 import json
 from contextlib import contextmanager
 
@@ -24,6 +25,23 @@ from articles.search.tokens import CJK_RUN
 
 SQLITE_TABLE = "articles_search_fts"
 PG_TABLE = "articles_search_document"
+
+
+def _inside(ids: list[int], windows: list[tuple[int, int]]) -> list[int]:
+    """The ids that fall in one of the windows."""
+    merged: list[tuple[int, int]] = []
+    for lo, hi in sorted(windows):
+        if merged and lo <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+        else:
+            merged.append((lo, hi))
+    windows, starts = merged, [lo for lo, _ in merged]
+    kept = []
+    for i in ids:
+        at = bisect.bisect_right(starts, i) - 1
+        if at >= 0 and i <= windows[at][1]:
+            kept.append(i)
+    return kept
 
 
 def _is_single_char(tokens: list[str]) -> bool:
@@ -140,6 +158,20 @@ class SQLiteEngine:
             return {row[0] for row in cursor.fetchall()}
 
 
+def pg_document(title: str, byline: str, body: str, unigrams: str, article_id: str) -> str:
+    """The SQL expression of an article's tsvector, from five SQL operands: the weighted parts, and the
+    id bucket's lexeme. That one is given a position with weight A, so that the headline column
+    (ts_filter(document, '{a}'), which drops unpositioned lexemes) has it too. check_integrity rebuilds it."""
+    return (f"setweight(to_tsvector('simple', {title}), 'A') || setweight(to_tsvector('simple', {byline}), 'B') "
+            f"|| setweight(to_tsvector('simple', {body}), 'C') || setweight(to_tsvector('simple', {unigrams}), 'D') "
+            f"|| ('''#' || (({article_id})::bigint / {PostgresEngine.bucket}) || ''':1A')::tsvector")
+
+
+def pg_unigrams(uni: str) -> str:
+    """Single characters as 'x'-prefixed lexemes, apart from the bigrams that start with them."""
+    return " ".join("x" + c for c in uni.split())
+
+
 class PostgresEngine:
     # ts_rank_cd reads each match's document (~14 µs with its TOAST chunks): 5,000 take ~70 ms.
     rank_all_limit = 5_000
@@ -148,6 +180,14 @@ class PostgresEngine:
     # _phrase_checked), which costs about as much as visiting every candidate in the archive.
     read_documents_limit = 20_000
     read_headlines_limit = 100_000
+    # Each document also holds one lexeme naming its id bucket, '#<article_id / bucket>' (migration
+    # 0015), so "the word in these id windows" is one tsquery, `q && ('#112' | '#113' …)`, that GIN
+    # answers by seeking the word's posting list only where the buckets' short lists point: no
+    # document read, and not the word's whole list (株洲: 1,427 matches in 23 buckets at 100k,
+    # 11 ms → 1 ms). GIN checks each candidate against the whole OR, so the cost grows with the
+    # square of the buckets (about 400: 50-90 ms): past bucket_limit (8,192 ids) the older reads.
+    bucket = 64
+    bucket_limit = 128
 
     def tsquery(self, plan: QueryPlan, rank: bool = False, title_only: bool = False, loose: bool = False) -> str:
         """loose: a word's bigrams anywhere in the document, not in sequence (see _phrase_checked)."""
@@ -169,16 +209,21 @@ class PostgresEngine:
             expression += " & !(" + " | ".join(term(t) for t in plan.excluded) + ")"
         return expression
 
-    def _matches(self, plan: QueryPlan, title_only: bool, loose: bool = False) -> tuple[str, list]:
+    def _matches(self, plan: QueryPlan, title_only: bool, loose: bool = False, buckets: list[int] | None = None) -> tuple[str, list]:
         """SQL condition and params: the plan anywhere, or every word in the headline (the
         `headline` column, migration 0012) and no excluded word anywhere.
 
         loose: the plan's words with their bigrams in any order and no exclusions, a superset
-        that the GIN index answers without re-reading documents."""
+        that the GIN index answers without re-reading documents.
+
+        buckets: only the articles in these id buckets (their lexemes are ANDed into the query;
+        a literal tsquery, since to_tsquery would strip the '#')."""
         positive = QueryPlan(groups=plan.groups)
+        query = "to_tsquery('simple', %s)" + (" && %s::tsquery" if buckets else "")
+        within = [" | ".join(f"'#{b}'" for b in buckets)] if buckets else []
         if not title_only:
-            return "document @@ to_tsquery('simple', %s)", [self.tsquery(positive if loose else plan, loose=loose)]
-        sql, params = "headline @@ to_tsquery('simple', %s)", [self.tsquery(positive, title_only=True, loose=loose)]
+            return f"document @@ ({query})", [self.tsquery(positive if loose else plan, loose=loose), *within]
+        sql, params = f"headline @@ ({query})", [self.tsquery(positive, title_only=True, loose=loose), *within]
         if plan.excluded and not loose:
             sql += " AND NOT document @@ to_tsquery('simple', %s)"
             params.append(self.tsquery(QueryPlan(groups=[[t] for t in plan.excluded])))
@@ -224,9 +269,28 @@ class PostgresEngine:
         return [row[0] for row in cursor.fetchall()]
 
     def matching_ids(self, plan: QueryPlan, ids: list[int]) -> list[int]:
-        """The ids (any order) that match, each document read once: the cost is len(ids)."""
+        """The ids (any order) that match: through their buckets, or each document read once."""
         with self._bitmap_cursor() as cursor:
+            buckets = self._buckets([(i, i) for i in ids])
+            if ids and len(buckets) <= self.bucket_limit:
+                wanted = set(ids)
+                return [i for i in self._bucket_matches(cursor, plan, buckets) if i in wanted]
             return self._check_ids(cursor, plan, ids)
+
+    def _buckets(self, windows: list[tuple[int, int]]) -> list[int]:
+        """The buckets the windows touch; more than bucket_limit when too many to list."""
+        found: set[int] = set()
+        for lo, hi in windows:
+            found.update(range(lo // self.bucket, hi // self.bucket + 1))
+            if len(found) > self.bucket_limit:
+                break
+        return sorted(found)
+
+    def _bucket_matches(self, cursor, plan: QueryPlan, buckets: list[int], title_only: bool = False) -> list[int]:
+        """Every match inside the buckets, ascending. A phrase is rechecked on its candidates only."""
+        condition, params = self._matches(plan, title_only, buckets=buckets)
+        cursor.execute(f"SELECT article_id FROM {PG_TABLE} WHERE {condition}", params)
+        return sorted(row[0] for row in cursor.fetchall())
 
     def _reads_rows(self, plan: QueryPlan, title_only: bool, rows: int) -> bool:
         """Whether checking each of `rows` articles beats finding GIN candidates first."""
@@ -249,15 +313,20 @@ class PostgresEngine:
         check as nearly free, so for an id range it walks the primary key and checks every
         document (~10 µs each, 100 ms for 10,000 ids); the bitmap AND takes a few milliseconds."""
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_indexscan = off")
+            # Nor a sequential scan: it is priced without the documents' TOAST reads (720 ms at 100k).
+            cursor.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off")
             try:
                 yield cursor
             finally:
-                cursor.execute("SET LOCAL enable_indexscan = on")  # a caller's open transaction goes on as before
+                # a caller's open transaction goes on as before
+                cursor.execute("SET LOCAL enable_indexscan = on; SET LOCAL enable_seqscan = on")
 
     def window_ids(self, plan: QueryPlan, windows: list[tuple[int, int]], title_only: bool = False) -> list[int]:
         found: list[int] = []
         with self._bitmap_cursor() as cursor:
+            buckets = self._buckets(windows)
+            if len(buckets) <= self.bucket_limit:
+                return _inside(self._bucket_matches(cursor, plan, buckets, title_only), windows)
             for start in range(0, len(windows), 200):
                 arms = windows[start : start + 200]
                 ranges = " OR ".join("article_id BETWEEN %s AND %s" for _ in arms)
@@ -276,6 +345,11 @@ class PostgresEngine:
             width = 4 * limit
             while len(found) < limit and below > 0:
                 low = max(0, below - width)
+                buckets = self._buckets([(low, below - 1)])
+                if len(buckets) <= self.bucket_limit:
+                    found += [i for i in reversed(self._bucket_matches(cursor, plan, buckets, title_only)) if low <= i < below][: limit - len(found)]
+                    below, width = low, width * 4
+                    continue
                 found += self._range_matches(cursor, plan, title_only, "article_id >= %s AND article_id < %s", [low, below], rows=below - low,
                                              tail=" ORDER BY article_id DESC LIMIT %s", tail_params=[limit - len(found)])
                 below, width = low, width * 4
@@ -297,11 +371,9 @@ class PostgresEngine:
             if removed:
                 cursor.execute(f"DELETE FROM {PG_TABLE} WHERE article_id = ANY(%s)", [list(removed)])
             cursor.executemany(
-                f"""INSERT INTO {PG_TABLE} (article_id, document) VALUES (%s,
-                    setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B')
-                    || setweight(to_tsvector('simple', %s), 'C') || setweight(to_tsvector('simple', %s), 'D'))
-                    ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document""",
-                [(d.article_id, d.title, d.byline, d.body, " ".join("x" + c for c in d.uni.split())) for d in documents],
+                f"INSERT INTO {PG_TABLE} (article_id, document) VALUES (%s, {pg_document('%s', '%s', '%s', '%s', '%s')}) "
+                "ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document",
+                [(d.article_id, d.title, d.byline, d.body, pg_unigrams(d.uni), d.article_id) for d in documents],
             )
 
     def clear(self) -> None:

@@ -10,7 +10,7 @@ from django.db import connection
 
 from articles.models import Article
 from articles.search import indexing
-from articles.search.engines import PG_TABLE, SQLITE_TABLE
+from articles.search.engines import PG_TABLE, SQLITE_TABLE, pg_document, pg_unigrams
 
 BATCH = 500
 
@@ -24,10 +24,9 @@ def stale_ids(documents) -> list[int]:
             cursor.execute(
                 f"""SELECT v.id FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[]) AS v(id, t, b, bo, u)
                     JOIN {PG_TABLE} d ON d.article_id = v.id
-                    WHERE d.document IS DISTINCT FROM (setweight(to_tsvector('simple', v.t), 'A') || setweight(to_tsvector('simple', v.b), 'B')
-                          || setweight(to_tsvector('simple', v.bo), 'C') || setweight(to_tsvector('simple', v.u), 'D'))""",
+                    WHERE d.document IS DISTINCT FROM ({pg_document('v.t', 'v.b', 'v.bo', 'v.u', 'v.id')})""",
                 [[d.article_id for d in documents], [d.title for d in documents], [d.byline for d in documents],
-                 [d.body for d in documents], [" ".join("x" + c for c in d.uni.split()) for d in documents]],
+                 [d.body for d in documents], [pg_unigrams(d.uni) for d in documents]],
             )
             return sorted(row[0] for row in cursor.fetchall())
         wanted = {d.article_id: (d.title, d.byline, d.body, d.uni) for d in documents}
