@@ -21,8 +21,9 @@ from django.db import connection
 from django.db.models import BooleanField, F, Max, Min
 from django.db.models.expressions import RawSQL
 
-from articles.models import Article
+from articles.models import Article, ArticleDistrict, Contribution
 
+LINK_TABLES = {ArticleDistrict._meta.db_table, Contribution._meta.db_table}
 LEVELS = tuple(1 / 2**n for n in range(10, 1, -1))  # 1/1024, 1/512 … 1/4
 # Enough for a count within a few per cent; PostgreSQL reads each sampled document (~10 µs).
 SAMPLE_TARGET = 800
@@ -125,8 +126,20 @@ def within(filtered, ids: list[int]) -> list[int]:
     if hi - lo < 4 * len(ids):
         # Dense ids (every match of a year): reading the filtered ids of the range is cheaper than a lookup per id.
         wanted = set(ids)
-        return sorted(pk for pk in filtered.filter(pk__range=(lo, hi)).order_by().values_list("pk", flat=True).distinct() if pk in wanted)
-    return sorted(filtered.filter(pk_among(ids)).order_by().values_list("pk", flat=True).distinct())
+        ranged = _links_among(filtered.filter(pk__range=(lo, hi)), f"BETWEEN {int(lo)} AND {int(hi)}", [])
+        return sorted(pk for pk in ranged.order_by().values_list("pk", flat=True).distinct() if pk in wanted)
+    listed = _links_among(filtered.filter(pk_among(ids)), *among("", ids))
+    return sorted(listed.order_by().values_list("pk", flat=True).distinct())
+
+
+def _links_among(queryset, condition: str, params: list):
+    """The queryset with the articles' condition also put on each joined link table (district,
+    author): PostgreSQL doesn't carry a range or an id list across a join, and without it reads
+    every link of the district (33,741 rows at 100k, 20 ms) instead of those of the ids (2 ms)."""
+    for alias, join in list(queryset.query.alias_map.items()):
+        if join.table_name in LINK_TABLES:
+            queryset = queryset.filter(RawSQL(f'"{alias}"."article_id" {condition.strip()}', params, output_field=BooleanField()))
+    return queryset
 
 
 def among(column: str, ids: list[int]) -> tuple[str, list]:
