@@ -635,6 +635,25 @@ def test_an_import_of_a_large_share_of_the_archive_merges_the_full_text_index(db
     assert compacted == [1]
 
 
+def test_an_import_leaves_nothing_pending_in_the_full_text_index(transactional_db, seed_dir, monkeypatch):
+    """PostgreSQL scans a GIN index's whole pending list on every search: an import flushes it.
+    (Real commits: the index is written as each file commits, before the run ends.)"""
+    from django.db import connection
+
+    from articles.importing import service
+    from articles.search.engines import get_engine
+
+    flushed = []
+    real = service.indexing.flush
+    monkeypatch.setattr(service.indexing, "flush", lambda: flushed.append(real()))
+    import_paths([str(seed_dir)])
+    assert len(flushed) == 1
+    if connection.vendor == "postgresql":
+        assert flushed[0] > 0 and get_engine().flush() == 0  # the import's entries had been pending, and are no more
+    import_paths([str(seed_dir)])  # nothing new written: nothing to flush
+    assert len(flushed) == 1
+
+
 def test_the_next_run_indexes_what_a_killed_run_committed_but_never_announced(db, seed_dir, django_capture_on_commit_callbacks):
     """A run killed between a file's commit and its batch's announcement: the next run repairs the index."""
     from articles.search import indexing

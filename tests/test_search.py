@@ -1,6 +1,7 @@
 """Search on the real seeds: the same cases run on SQLite and PostgreSQL (run the suite on both)."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.cache import cache
@@ -633,3 +634,26 @@ def test_id_windows_hold_exactly_the_whole_archives_matches_inside_them(many_yea
     if connection.vendor == "postgresql":
         used = any("::tsquery" in q["sql"] and "'#" in q["sql"] for q in queries)
         assert used == bool(bucket_limit)
+
+
+@pytest.mark.parametrize("step", [1, 9])  # dense ids (a range) and sparse ones (a list)
+def test_filtering_ids_by_district_reads_only_their_links(many_years, step):
+    """within(): the same ids as the filter alone, and the id condition is put on the joined link
+    table too, so the database reads the links of these articles, not every link of the district."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.models import ArticleDistrict, District
+    from articles.search.sampling import within
+    from articles.search.service import apply_filters
+
+    lukou = District.objects.get(slug="lukou")
+    articles = list(Article.objects.order_by("pk"))
+    ArticleDistrict.objects.bulk_create([ArticleDistrict(article=a, district=lukou) for a in articles[::2]])
+    ids = [a.pk for a in articles[100:400:step]]
+    filtered = apply_filters(Article.objects.all(), {"district": "lukou", "year": 1991})
+    expected = sorted(set(ids) & set(filtered.values_list("pk", flat=True)))
+    with CaptureQueriesContext(connection) as queries:
+        assert within(filtered, ids) == expected and expected
+    link_condition = re.compile(r'"articles_articledistrict"\."article_id" (BETWEEN|= ANY|IN \(SELECT)')
+    assert any(link_condition.search(q["sql"]) for q in queries)

@@ -230,6 +230,8 @@ def import_paths(
         writers.close()  # announces what is left to the index, however the run ends
     if not dry_run:
         report.authors_created = writers.authors_created
+        if report.total("articles"):
+            indexing.flush()  # cheap (a few MB at most), and every search would scan it
         if report.total("articles") >= ANALYZE_AFTER_ARTICLES:
             refresh_planner_statistics()
             if report.total("articles") >= COMPACT_AFTER_SHARE * Article.objects.count():

@@ -136,6 +136,10 @@ class SQLiteEngine:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {SQLITE_TABLE}")
 
+    def flush(self) -> int:
+        """Nothing pending: every FTS5 write is a segment of its own (merged by compact())."""
+        return 0
+
     def compact(self) -> None:
         """Merge the index's segments into one. FTS5 adds a segment per batch of writes and merges
         them only in part; every lookup seeks each segment. A 1M import left 13, and sampling a
@@ -380,9 +384,20 @@ class PostgresEngine:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {PG_TABLE}")  # transactional, unlike TRUNCATE's table lock
 
+    def flush(self) -> int:
+        """Move the GIN indexes' pending lists into their trees. Writes go to a pending list (up
+        to gin_pending_list_limit, 4 MB) that every search scans in full, checking each entry
+        against the whole query: after a fresh 100k import a headline lookup in 100 id buckets
+        took 89 ms, and 2.7 ms once flushed. Autovacuum does it too, but only minutes later.
+        Returns the pages moved."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT sum(gin_clean_pending_list(c.oid)) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                           "JOIN pg_am am ON am.oid = c.relam WHERE am.amname = 'gin' AND i.indrelid = %s::regclass", [PG_TABLE])
+            return cursor.fetchone()[0] or 0
+
     def compact(self) -> None:
-        """Nothing to merge: GIN keeps one tree, and its pending list is merged by VACUUM
-        (autovacuum, and the ANALYZE-time cleanup) or when it fills."""
+        """GIN keeps one tree: only the pending lists to merge (flush)."""
+        self.flush()
 
     def indexed_ids(self, among: list[int] | None = None) -> set[int]:
         with connection.cursor() as cursor:

@@ -66,6 +66,11 @@ def rebuild(progress: Callable[[int], None] | None = None, batch: int = BATCH) -
             progress(len(chunk))
 
 
+def flush() -> int:
+    """Fold what writes left pending into the full-text index (see the engines' flush())."""
+    return get_engine().flush()
+
+
 def compact() -> None:
     """Merge the full-text index into its fastest shape (see the engines' compact())."""
     get_engine().compact()
