@@ -635,6 +635,21 @@ def test_an_import_of_a_large_share_of_the_archive_merges_the_full_text_index(db
     assert compacted == [1]
 
 
+def test_a_large_import_outside_a_transaction_vacuums_postgresql(transactional_db, seed_dir, monkeypatch):
+    """VACUUM marks the new rows all-visible, so index-only reads stop visiting the table."""
+    from django.db import connection
+
+    from articles.importing import service
+
+    if connection.vendor != "postgresql":
+        pytest.skip("VACUUM is PostgreSQL's; SQLite's planner needs no statistics")
+    monkeypatch.setattr(service, "ANALYZE_AFTER_ARTICLES", 10)
+    import_paths([str(seed_dir)])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_vacuum IS NOT NULL, last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'articles_article'")
+        assert cursor.fetchone() == (True, True)
+
+
 def test_an_import_leaves_nothing_pending_in_the_full_text_index(transactional_db, seed_dir, monkeypatch):
     """PostgreSQL scans a GIN index's whole pending list on every search: an import flushes it.
     (Real commits: the index is written as each file commits, before the run ends.)"""

@@ -248,10 +248,14 @@ def refresh_planner_statistics() -> None:
     """PostgreSQL plans search and browsing from table statistics; right after a big import
     they still describe the old tables (or none), and autovacuum may take minutes to catch
     up: after a fresh 100k import, a rare-word search took 0.8 s (p50) until ANALYZE. It
-    samples ~30,000 rows per table: seconds at a million articles. SQLite's planner needs none."""
+    samples ~30,000 rows per table: seconds at a million articles. SQLite's planner needs none.
+
+    Outside a transaction it is VACUUM (ANALYZE): that also marks the new rows all-visible, so
+    the reads that only need indexed columns (a year's id range, the facets' dates) stop visiting
+    the table (a year's id range at 100k: 7 → 3 ms). VACUUM skips pages already all-visible."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
 
 
 def _job(path: Path, known: KnownFiles) -> Job:
