@@ -134,8 +134,9 @@ def within(filtered, ids: list[int]) -> list[int]:
 
 def _links_among(queryset, condition: str, params: list):
     """The queryset with the articles' condition also put on each joined link table (district,
-    author): PostgreSQL doesn't carry a range or an id list across a join, and without it reads
-    every link of the district (33,741 rows at 100k, 20 ms) instead of those of the ids (2 ms)."""
+    author). PostgreSQL doesn't carry a range or an id list across a join: without it, its only
+    way in is every link of the district. With it, it can seek the (district, article) index for
+    just these ids, and does once the district holds many more links than there are ids."""
     for alias, join in list(queryset.query.alias_map.items()):
         if join.table_name in LINK_TABLES:
             queryset = queryset.filter(RawSQL(f'"{alias}"."article_id" {condition.strip()}', params, output_field=BooleanField()))
