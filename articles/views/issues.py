@@ -60,12 +60,7 @@ def page_detail(request, year, month, day, page):
 
 
 def article_detail(request, year, month, day, page, position):
-    article = (
-        Article.objects.select_related("page__issue", "page__section")
-        .defer("raw_text", "byline_raw", "edited_fields")  # the editor's material, not the reader's
-        .filter(page__issue__date=parse_day(year, month, day), page__number=page, position=position)
-        .first()
-    )
+    article = reading.article_at(parse_day(year, month, day), page, position)
     if article is None:  # a moved issue redirects; anything else is a 404
         issue, moved_to = issue_for(year, month, day)
         if moved_to:
