@@ -95,6 +95,44 @@ def article_at(day: dt.date, page_number: int, position: int) -> Article | None:
     return article
 
 
+def page_at(day: dt.date, number: int) -> Page | None:
+    """The page at its address, with its issue and section: one fixed query (see article_at)."""
+    if not 0 < number <= SMALL_MAX:
+        return None
+    found = rows(
+        "SELECT p.id, p.number, p.section_id, p.date_inferred, p.issue_id, i.date, i.number, i.page_count, i.date_inferred, s.name, s.slug"
+        " FROM articles_page p JOIN articles_issue i ON i.id = p.issue_id LEFT JOIN articles_section s ON s.id = p.section_id"
+        " WHERE i.date = %s AND p.number = %s", [day, number],
+    )
+    if not found:
+        return None
+    page_id, number, section_id, page_inferred, issue_id, issue_date, issue_number, page_count, issue_inferred, section_name, section_slug = found[0]
+    alias = connection.alias
+    page = Page.from_db(alias, ("id", "issue_id", "number", "section_id", "date_inferred"), (page_id, issue_id, number, section_id, bool(page_inferred)))
+    page.issue = Issue.from_db(alias, ("id", "date", "number", "page_count", "date_inferred"),
+                               (issue_id, _date(issue_date), issue_number, page_count, bool(issue_inferred)))
+    page.section = Section.from_db(alias, ("id", "name", "slug"), (section_id, section_name, section_slug)) if section_id else None
+    return page
+
+
+# from_db() takes values in the model's field order, whatever order the names are given in.
+LISTING_FIELDS = ("id", "page_id", "position", "kicker", "headline", "subheadline", "body", "needs_review", "review_reasons")
+
+
+def page_articles(page: Page) -> list[Article]:
+    """The page's articles in print order, with what a listing shows (no editor's material)."""
+    articles = []
+    for pk, position, kicker, headline, subheadline, body, needs_review, reasons in rows(
+        "SELECT id, position, kicker, headline, subheadline, body, needs_review, review_reasons FROM articles_article"
+        " WHERE page_id = %s ORDER BY position", [page.pk],
+    ):
+        article = Article.from_db(connection.alias, LISTING_FIELDS,
+                                  (pk, page.pk, position, kicker, headline, subheadline, body, bool(needs_review), _json(reasons)))
+        article.page = page
+        articles.append(article)
+    return articles
+
+
 def _date(value) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)  # SQLite: ISO text
 

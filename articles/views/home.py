@@ -2,9 +2,8 @@ from django.shortcuts import render
 
 from articles.cache import cached_view
 from articles.calendar import month_grid
-from articles.models import Article, District, Issue, Section
-from articles.reading import pages_with_titles
-from articles.views.issues import LISTING_FIELDS
+from articles.models import District, Issue, Section
+from articles.reading import page_articles, pages_with_titles
 
 
 @cached_view
@@ -18,7 +17,7 @@ def home(request):
             pages=pages,
             front=front,
             # The front page's stories with their opening lines, as a printed front page shows them.
-            front_articles=list(Article.objects.filter(page=front).only(*LISTING_FIELDS, "body").order_by("position")) if front else [],
+            front_articles=page_articles(front) if front else [],
             calendar=month_grid(issue.date.year, issue.date.month),
         )
     return render(request, "articles/home.html", context)

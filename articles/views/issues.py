@@ -7,13 +7,8 @@ from django.shortcuts import redirect, render
 
 from articles import reading
 from articles.choices import ReviewReason
-from articles.models import Article, Page
 from articles.models.issues import date_kwargs
 from articles.views.common import issue_for, parse_day
-
-# What an article list needs: no body, no editor's material.
-LISTING_FIELDS = ("id", "page_id", "position", "kicker", "headline", "subheadline", "needs_review", "review_reasons")
-
 
 def issue_detail(request, year, month, day):
     issue, moved_to = issue_for(year, month, day)
@@ -38,7 +33,7 @@ def missing_pages(issue, pages) -> list[int]:
 
 def page_detail(request, year, month, day, page):
     # The usual case in one query; the issue lookup only runs to tell a moved issue from a missing page.
-    page_obj = Page.objects.select_related("issue", "section").filter(issue__date=parse_day(year, month, day), number=page).first()
+    page_obj = reading.page_at(parse_day(year, month, day), page)
     if page_obj is None:
         issue, moved_to = issue_for(year, month, day)
         if moved_to:
@@ -48,7 +43,7 @@ def page_detail(request, year, month, day, page):
     numbers = reading.page_numbers(issue)
     index = numbers.index(page_obj.number)
     people = reading.page_bylines(page_obj)
-    articles = page_obj.articles.order_by("position").only(*LISTING_FIELDS, "body")
+    articles = reading.page_articles(page_obj)
     return render(request, "articles/page.html", {
         "issue": issue,
         "page": page_obj,
