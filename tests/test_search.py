@@ -595,8 +595,8 @@ def test_compacting_the_index_merges_its_segments_and_finds_the_same(imported_se
         assert engine.segments() == 1
 
 
-@pytest.mark.parametrize("bucket_limit", [0, 10**6])
-def test_id_windows_hold_exactly_the_whole_archives_matches_inside_them(many_years, monkeypatch, bucket_limit):
+@pytest.mark.parametrize("bucket_limit,bucket_arm", [(0, 32), (10**6, 32), (10**6, 2)])  # (…, 2): several UNION ALL arms
+def test_id_windows_hold_exactly_the_whole_archives_matches_inside_them(many_years, monkeypatch, bucket_limit, bucket_arm):
     """window_ids, newest_ids and matching_ids against one reading of the whole range: the same
     matches, whether PostgreSQL reads them through the id buckets' lexemes (migration 0015) or not."""
     from django.db import connection
@@ -618,6 +618,7 @@ def test_id_windows_hold_exactly_the_whole_archives_matches_inside_them(many_yea
     whole = (ids[0], ids[-1])
     windows = [(ids[3], ids[90]), (ids[200], ids[201]), (ids[400], ids[650]), (ids[700], ids[700])]
     monkeypatch.setattr(PostgresEngine, "bucket_limit", bucket_limit)
+    monkeypatch.setattr(PostgresEngine, "bucket_arm", bucket_arm)
     with CaptureQueriesContext(connection) as queries:
         for query in ("淦田", "株洲 淦田", '"民生实事"', "株洲 -淦田", "株"):
             plan = parse_query(query)

@@ -188,10 +188,12 @@ class PostgresEngine:
     # 0015), so "the word in these id windows" is one tsquery, `q && ('#112' | '#113' …)`, that GIN
     # answers by seeking the word's posting list only where the buckets' short lists point: no
     # document read, and not the word's whole list (株洲: 1,427 matches in 23 buckets at 100k,
-    # 11 ms → 1 ms). GIN checks each candidate against the whole OR, so the cost grows with the
-    # square of the buckets (about 400: 50-90 ms): past bucket_limit (8,192 ids) the older reads.
+    # 11 ms → 1 ms). GIN checks each candidate against the whole OR, so one tsquery's cost grows
+    # with the square of its buckets (about 400: 50-90 ms): they go 32 to a UNION ALL arm. Past
+    # bucket_limit (32,768 ids) the older reads.
     bucket = 64
-    bucket_limit = 128
+    bucket_arm = 32
+    bucket_limit = 512
 
     def tsquery(self, plan: QueryPlan, rank: bool = False, title_only: bool = False, loose: bool = False) -> str:
         """loose: a word's bigrams anywhere in the document, not in sequence (see _phrase_checked)."""
@@ -292,8 +294,12 @@ class PostgresEngine:
 
     def _bucket_matches(self, cursor, plan: QueryPlan, buckets: list[int], title_only: bool = False) -> list[int]:
         """Every match inside the buckets, ascending. A phrase is rechecked on its candidates only."""
-        condition, params = self._matches(plan, title_only, buckets=buckets)
-        cursor.execute(f"SELECT article_id FROM {PG_TABLE} WHERE {condition}", params)
+        arms, params = [], []
+        for start in range(0, len(buckets), self.bucket_arm):
+            condition, arm_params = self._matches(plan, title_only, buckets=buckets[start : start + self.bucket_arm])
+            arms.append(f"SELECT article_id FROM {PG_TABLE} WHERE {condition}")
+            params += arm_params
+        cursor.execute(" UNION ALL ".join(arms), params)
         return sorted(row[0] for row in cursor.fetchall())
 
     def _reads_rows(self, plan: QueryPlan, title_only: bool, rows: int) -> bool:
