@@ -20,6 +20,11 @@ _lock = threading.Lock()
 _jieba = None
 
 
+def is_single_char(tokens: list[str]) -> bool:
+    """A query word that is one Chinese character (searched as a unigram, or a bigram's start)."""
+    return len(tokens) == 1 and len(tokens[0]) == 1 and bool(CJK_RUN.fullmatch(tokens[0]))
+
+
 @lru_cache(maxsize=1)
 def _converter():
     import opencc

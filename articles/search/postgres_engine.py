@@ -1,0 +1,284 @@
+"""PostgreSQL's search engine: a tsvector per article with GIN indexes, read in id windows
+through id-bucket lexemes (migration 0015). See engines.py."""
+
+from __future__ import annotations
+
+import bisect
+from contextlib import contextmanager
+
+from django.db import connection, transaction
+
+from articles.search.documents import Document
+from articles.search.query import QueryPlan, Term
+from articles.search.tokens import is_single_char
+
+PG_TABLE = "articles_search_document"
+
+
+def inside(ids: list[int], windows: list[tuple[int, int]]) -> list[int]:
+    """The ids that fall in one of the windows."""
+    merged: list[tuple[int, int]] = []
+    for lo, hi in sorted(windows):
+        if merged and lo <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+        else:
+            merged.append((lo, hi))
+    windows, starts = merged, [lo for lo, _ in merged]
+    kept = []
+    for i in ids:
+        at = bisect.bisect_right(starts, i) - 1
+        if at >= 0 and i <= windows[at][1]:
+            kept.append(i)
+    return kept
+
+
+def pg_document(title: str, byline: str, body: str, unigrams: str, article_id: str) -> str:
+    """The SQL expression of an article's tsvector, from five SQL operands: the weighted parts, and the
+    id bucket's lexeme. That one is given a position with weight A, so that the headline column
+    (ts_filter(document, '{a}'), which drops unpositioned lexemes) has it too. check_integrity rebuilds it."""
+    return (f"setweight(to_tsvector('simple', {title}), 'A') || setweight(to_tsvector('simple', {byline}), 'B') "
+            f"|| setweight(to_tsvector('simple', {body}), 'C') || setweight(to_tsvector('simple', {unigrams}), 'D') "
+            f"|| ('''#' || (({article_id})::bigint / {PostgresEngine.bucket}) || ''':1A')::tsvector")
+
+
+def pg_unigrams(uni: str) -> str:
+    """Single characters as 'x'-prefixed lexemes, apart from the bigrams that start with them."""
+    return " ".join("x" + c for c in uni.split())
+
+
+class PostgresEngine:
+    # ts_rank_cd reads each match's document (~14 µs with its TOAST chunks): 5,000 take ~70 ms.
+    rank_all_limit = 5_000
+    # A phrase in id windows holding at most this many articles is checked row by row: documents
+    # ~10 µs each, the headline column ~0.7 µs; in wider ones GIN finds the candidates first (see
+    # _phrase_checked), which costs about as much as visiting every candidate in the archive.
+    read_documents_limit = 20_000
+    read_headlines_limit = 100_000
+    # Each document also holds one lexeme naming its id bucket, '#<article_id / bucket>' (migration
+    # 0015), so "the word in these id windows" is one tsquery, `q && ('#112' | '#113' …)`, that GIN
+    # answers by seeking the word's posting list only where the buckets' short lists point: no
+    # document read, and not the word's whole list (株洲: 1,427 matches in 23 buckets at 100k,
+    # 11 ms → 1 ms). GIN checks each candidate against the whole OR, so one tsquery's cost grows
+    # with the square of its buckets (about 400: 50-90 ms): they go 32 to a UNION ALL arm. Past
+    # bucket_limit (32,768 ids) the older reads.
+    bucket = 64
+    bucket_arm = 32
+    bucket_limit = 512
+
+    def tsquery(self, plan: QueryPlan, rank: bool = False, title_only: bool = False, loose: bool = False) -> str:
+        """loose: a word's bigrams anywhere in the document, not in sequence (see _phrase_checked)."""
+        joiner = " & " if loose else " <-> "
+
+        def word(tokens: list[str], headline: bool) -> str:
+            if headline:  # matched against the headline column alone (see _matches)
+                return f"'{tokens[0]}':*" if is_single_char(tokens) else "(" + joiner.join(f"'{t}'" for t in tokens) + ")"
+            if is_single_char(tokens):
+                # For ranking, c:* also scores the weighted bigrams (headline A … body C) holding c.
+                return f"('x{tokens[0]}' | '{tokens[0]}':*)" if rank else f"'x{tokens[0]}'"
+            return "(" + joiner.join(f"'{t}'" for t in tokens) + ")"
+
+        def term(t: Term, headline: bool = False) -> str:
+            return "(" + " & ".join(word(w, headline) for w in t.words) + ")"
+
+        expression = "(" + " & ".join("(" + " | ".join(term(t, title_only) for t in group) + ")" for group in plan.groups) + ")"
+        if plan.excluded:
+            expression += " & !(" + " | ".join(term(t) for t in plan.excluded) + ")"
+        return expression
+
+    def _matches(self, plan: QueryPlan, title_only: bool, loose: bool = False, buckets: list[int] | None = None) -> tuple[str, list]:
+        """SQL condition and params: the plan anywhere, or every word in the headline (the
+        `headline` column, migration 0012) and no excluded word anywhere.
+
+        loose: the plan's words with their bigrams in any order and no exclusions, a superset
+        that the GIN index answers without re-reading documents.
+
+        buckets: only the articles in these id buckets (their lexemes are ANDed into the query;
+        a literal tsquery, since to_tsquery would strip the '#')."""
+        positive = QueryPlan(groups=plan.groups)
+        query = "to_tsquery('simple', %s)" + (" && %s::tsquery" if buckets else "")
+        within = [" | ".join(f"'#{b}'" for b in buckets)] if buckets else []
+        if not title_only:
+            return f"document @@ ({query})", [self.tsquery(positive if loose else plan, loose=loose), *within]
+        sql, params = f"headline @@ ({query})", [self.tsquery(positive, title_only=True, loose=loose), *within]
+        if plan.excluded and not loose:
+            sql += " AND NOT document @@ to_tsquery('simple', %s)"
+            params.append(self.tsquery(QueryPlan(groups=[[t] for t in plan.excluded])))
+        return sql, params
+
+    def _range_matches(self, cursor, plan: QueryPlan, title_only: bool, range_sql: str, bounds: list, rows: int,
+                       tail: str = "", tail_params=()) -> list[int]:
+        """Matches inside an id range of about `rows` articles. GIN decides a plain match; a phrase
+        (or a headline match with an excluded word) is checked row by row in a small range, and
+        through GIN candidates in a wide one."""
+        condition, params = self._matches(plan, title_only)
+        if not self._needs_check(plan, title_only):
+            cursor.execute(f"SELECT article_id FROM {PG_TABLE} WHERE {condition} AND ({range_sql}){tail}", [*params, *bounds, *tail_params])
+            return [row[0] for row in cursor.fetchall()]
+        if self._reads_rows(plan, title_only, rows):
+            return self._documents_checked(cursor, condition, params, range_sql, bounds, tail, tail_params)
+        return self._phrase_checked(cursor, plan, title_only, range_sql, bounds, tail, tail_params)
+
+    def _documents_checked(self, cursor, condition: str, params: list, range_sql: str, bounds: list, tail: str = "", tail_params=()) -> list[int]:
+        """Matches inside a small id range, by reading each of its documents (~10 µs each)."""
+        cursor.execute(f"WITH w AS MATERIALIZED (SELECT article_id, document, headline FROM {PG_TABLE} WHERE {range_sql}) "
+                       f"SELECT article_id FROM w WHERE {condition}{tail}", [*bounds, *params, *tail_params])
+        return [row[0] for row in cursor.fetchall()]
+
+    def _phrase_checked(self, cursor, plan: QueryPlan, title_only: bool, range_sql: str, bounds: list, tail: str = "", tail_params=()) -> list[int]:
+        """Matches inside an id range: GIN finds the documents holding every bigram (exact, no
+        document read), then only those are checked for the bigrams in sequence and the
+        exclusions. In one statement PostgreSQL guesses a phrase matches almost nothing, skips
+        the id range's bitmap and re-reads every phrase candidate in the archive."""
+        condition, params = self._matches(plan, title_only, loose=True)
+        cursor.execute(f"SELECT article_id FROM {PG_TABLE} WHERE {condition} AND ({range_sql})", [*params, *bounds])
+        candidates = [row[0] for row in cursor.fetchall()]
+        return self._check_ids(cursor, plan, candidates, title_only, tail, tail_params)
+
+    def _check_ids(self, cursor, plan: QueryPlan, ids: list[int], title_only: bool = False, tail: str = "", tail_params=()) -> list[int]:
+        """The ids whose documents match, read by id. MATERIALIZED keeps it that way: offered the
+        condition, PostgreSQL may walk a phrase's GIN candidates across the whole archive instead."""
+        if not ids:
+            return []
+        condition, params = self._matches(plan, title_only)
+        cursor.execute(f"WITH w AS MATERIALIZED (SELECT article_id, document, headline FROM {PG_TABLE} WHERE article_id = ANY(%s)) "
+                       f"SELECT article_id FROM w WHERE {condition}{tail}", [list(ids), *params, *tail_params])
+        return [row[0] for row in cursor.fetchall()]
+
+    def matching_ids(self, plan: QueryPlan, ids: list[int]) -> list[int]:
+        """The ids (any order) that match: through their buckets, or each document read once."""
+        with self._bitmap_cursor() as cursor:
+            buckets = self._buckets([(i, i) for i in ids])
+            if ids and len(buckets) <= self.bucket_limit:
+                wanted = set(ids)
+                return [i for i in self._bucket_matches(cursor, plan, buckets) if i in wanted]
+            return self._check_ids(cursor, plan, ids)
+
+    def _buckets(self, windows: list[tuple[int, int]]) -> list[int]:
+        """The buckets the windows touch; more than bucket_limit when too many to list."""
+        found: set[int] = set()
+        for lo, hi in windows:
+            found.update(range(lo // self.bucket, hi // self.bucket + 1))
+            if len(found) > self.bucket_limit:
+                break
+        return sorted(found)
+
+    def _bucket_matches(self, cursor, plan: QueryPlan, buckets: list[int], title_only: bool = False) -> list[int]:
+        """Every match inside the buckets, ascending. A phrase is rechecked on its candidates only."""
+        arms, params = [], []
+        for start in range(0, len(buckets), self.bucket_arm):
+            condition, arm_params = self._matches(plan, title_only, buckets=buckets[start : start + self.bucket_arm])
+            arms.append(f"SELECT article_id FROM {PG_TABLE} WHERE {condition}")
+            params += arm_params
+        cursor.execute(" UNION ALL ".join(arms), params)
+        return sorted(row[0] for row in cursor.fetchall())
+
+    def _reads_rows(self, plan: QueryPlan, title_only: bool, rows: int) -> bool:
+        """Whether checking each of `rows` articles beats finding GIN candidates first."""
+        headline_only = title_only and not plan.excluded
+        return rows <= (self.read_headlines_limit if headline_only else self.read_documents_limit)
+
+    def _needs_check(self, plan: QueryPlan, title_only: bool) -> bool:
+        """Whether the GIN index alone can't decide a match: a phrase, or (headline matches)
+        an excluded word, which is looked for in the whole document."""
+        return "<->" in self._matches(plan, title_only)[1][0] or (title_only and bool(plan.excluded))
+
+    def headline_tsquery(self, plan: QueryPlan) -> str | None:
+        """One-character words in a headline bigram, or None when the plan has none."""
+        chars = {w[0] for group in plan.groups for t in group for w in t.words if is_single_char(w)}
+        return " | ".join(f"'{c}':*" for c in sorted(chars)) or None
+
+    @contextmanager
+    def _bitmap_cursor(self):
+        """A cursor whose plans AND the id range with the GIN index. PostgreSQL prices a tsvector
+        check as nearly free, so for an id range it walks the primary key and checks every
+        document (~10 µs each, 100 ms for 10,000 ids); the bitmap AND takes a few milliseconds."""
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Nor a sequential scan: it is priced without the documents' TOAST reads (720 ms at 100k).
+            cursor.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off")
+            try:
+                yield cursor
+            finally:
+                # a caller's open transaction goes on as before
+                cursor.execute("SET LOCAL enable_indexscan = on; SET LOCAL enable_seqscan = on")
+
+    def window_ids(self, plan: QueryPlan, windows: list[tuple[int, int]], title_only: bool = False) -> list[int]:
+        found: list[int] = []
+        with self._bitmap_cursor() as cursor:
+            buckets = self._buckets(windows)
+            if len(buckets) <= self.bucket_limit:
+                return inside(self._bucket_matches(cursor, plan, buckets, title_only), windows)
+            for start in range(0, len(windows), 200):
+                arms = windows[start : start + 200]
+                ranges = " OR ".join("article_id BETWEEN %s AND %s" for _ in arms)
+                bounds = [v for lo, hi in arms for v in (lo, hi)]
+                found += self._range_matches(cursor, plan, title_only, ranges, bounds, rows=sum(hi - lo + 1 for lo, hi in arms))
+        return sorted(found)
+
+    def newest_ids(self, plan: QueryPlan, limit: int, below: int | None = None, title_only: bool = False) -> list[int]:
+        """GIN can't read matches in id order, and a plain ORDER BY … LIMIT fetches every match
+        first: read id windows down from `below`, each four times wider, until `limit` are found."""
+        with self._bitmap_cursor() as cursor:
+            if below is None:
+                cursor.execute(f"SELECT max(article_id) + 1 FROM {PG_TABLE}")
+                below = cursor.fetchone()[0] or 0
+            found: list[int] = []
+            width = 4 * limit
+            while len(found) < limit and below > 0:
+                low = max(0, below - width)
+                buckets = self._buckets([(low, below - 1)])
+                if len(buckets) <= self.bucket_limit:
+                    found += [i for i in reversed(self._bucket_matches(cursor, plan, buckets, title_only)) if low <= i < below][: limit - len(found)]
+                    below, width = low, width * 4
+                    continue
+                found += self._range_matches(cursor, plan, title_only, "article_id >= %s AND article_id < %s", [low, below], rows=below - low,
+                                             tail=" ORDER BY article_id DESC LIMIT %s", tail_params=[limit - len(found)])
+                below, width = low, width * 4
+            return found
+
+    def ranked_window(self, plan: QueryPlan, lo: int, hi: int, limit: int | None = None) -> list[int]:
+        headline = self.headline_tsquery(plan)
+        tier, tier_params = ("(headline @@ to_tsquery('simple', %s)) DESC, ", [headline]) if headline else ("", [])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT article_id FROM {PG_TABLE} WHERE document @@ to_tsquery('simple', %s) AND article_id BETWEEN %s AND %s "
+                f"ORDER BY {tier}ts_rank_cd(document, to_tsquery('simple', %s), 1) DESC, article_id DESC LIMIT %s",
+                [self.tsquery(plan), lo, hi, *tier_params, self.tsquery(plan, rank=True), limit],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def write(self, documents: list[Document], removed: list[int]) -> None:
+        with connection.cursor() as cursor:
+            if removed:
+                cursor.execute(f"DELETE FROM {PG_TABLE} WHERE article_id = ANY(%s)", [list(removed)])
+            cursor.executemany(
+                f"INSERT INTO {PG_TABLE} (article_id, document) VALUES (%s, {pg_document('%s', '%s', '%s', '%s', '%s')}) "
+                "ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document",
+                [(d.article_id, d.title, d.byline, d.body, pg_unigrams(d.uni), d.article_id) for d in documents],
+            )
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {PG_TABLE}")  # transactional, unlike TRUNCATE's table lock
+
+    def flush(self) -> int:
+        """Move the GIN indexes' pending lists into their trees. Writes go to a pending list (up
+        to gin_pending_list_limit, 4 MB) that every search scans in full, checking each entry
+        against the whole query: after a fresh 100k import a headline lookup in 100 id buckets
+        took 89 ms, and 2.7 ms once flushed. Autovacuum does it too, but only minutes later.
+        Returns the pages moved."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT sum(gin_clean_pending_list(c.oid)) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                           "JOIN pg_am am ON am.oid = c.relam WHERE am.amname = 'gin' AND i.indrelid = %s::regclass", [PG_TABLE])
+            return cursor.fetchone()[0] or 0
+
+    def compact(self) -> None:
+        """GIN keeps one tree: only the pending lists to merge (flush)."""
+        self.flush()
+
+    def indexed_ids(self, among: list[int] | None = None) -> set[int]:
+        with connection.cursor() as cursor:
+            if among is None:
+                cursor.execute(f"SELECT article_id FROM {PG_TABLE}")
+            else:
+                cursor.execute(f"SELECT article_id FROM {PG_TABLE} WHERE article_id = ANY(%s)", [list(among)])
+            return {row[0] for row in cursor.fetchall()}
