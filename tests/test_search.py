@@ -658,3 +658,9 @@ def test_filtering_ids_by_district_reads_only_their_links(many_years, step):
         assert within(filtered, ids) == expected and expected
     link_condition = re.compile(r'"articles_articledistrict"\."article_id" (BETWEEN|= ANY|IN \(SELECT)')
     assert any(link_condition.search(q["sql"]) for q in queries)
+
+
+def test_no_ids_and_no_windows_match_nothing(many_years):
+    engine = get_engine()
+    plan = parse_query("株洲")
+    assert engine.window_ids(plan, []) == [] and engine.matching_ids(plan, []) == []

@@ -148,7 +148,7 @@ class PostgresEngine:
         """The ids (any order) that match: through their buckets, or each document read once."""
         with self._bitmap_cursor() as cursor:
             buckets = self._buckets([(i, i) for i in ids])
-            if ids and len(buckets) <= self.bucket_limit:
+            if len(buckets) <= self.bucket_limit:
                 wanted = set(ids)
                 return [i for i in self._bucket_matches(cursor, plan, buckets) if i in wanted]
             return self._check_ids(cursor, plan, ids)
@@ -164,6 +164,8 @@ class PostgresEngine:
 
     def _bucket_matches(self, cursor, plan: QueryPlan, buckets: list[int], title_only: bool = False) -> list[int]:
         """Every match inside the buckets, ascending. A phrase is rechecked on its candidates only."""
+        if not buckets:
+            return []
         arms, params = [], []
         for start in range(0, len(buckets), self.bucket_arm):
             condition, arm_params = self._matches(plan, title_only, buckets=buckets[start : start + self.bucket_arm])
@@ -228,10 +230,9 @@ class PostgresEngine:
                 buckets = self._buckets([(low, below - 1)])
                 if len(buckets) <= self.bucket_limit:
                     found += [i for i in reversed(self._bucket_matches(cursor, plan, buckets, title_only)) if low <= i < below][: limit - len(found)]
-                    below, width = low, width * 4
-                    continue
-                found += self._range_matches(cursor, plan, title_only, "article_id >= %s AND article_id < %s", [low, below], rows=below - low,
-                                             tail=" ORDER BY article_id DESC LIMIT %s", tail_params=[limit - len(found)])
+                else:
+                    found += self._range_matches(cursor, plan, title_only, "article_id >= %s AND article_id < %s", [low, below], rows=below - low,
+                                                 tail=" ORDER BY article_id DESC LIMIT %s", tail_params=[limit - len(found)])
                 below, width = low, width * 4
             return found
 
