@@ -68,6 +68,21 @@ def test_seeds_become_issues_pages_and_articles(imported_seeds):
     assert article.source_line_start == 3 and "株洲日报讯" in article.raw_text
 
 
+@pytest.mark.parametrize("model", [Article, Page])
+def test_every_imported_row_has_its_created_history_record(imported_seeds, model):
+    """The database copies the rows into history (importing/history.py): the same "+" records
+    simple-history writes, field for field, so an editor can revert to the imported version."""
+    records = {r.id: r for r in model.history.all()}
+    rows = list(model.objects.all())
+    assert rows and set(records) == {row.pk for row in rows}
+    tracked = [f.attname for f in model.history.model.tracked_fields]
+    for row in rows:
+        record = records[row.pk]
+        assert (record.history_type, record.history_change_reason, record.history_user_id) == ("+", None, None)
+        assert {name: getattr(record, name) for name in tracked} == {name: getattr(row, name) for name in tracked}
+        assert record.history_date >= getattr(row, "created_at", record.history_date)
+
+
 def test_page_staff_and_sections(imported_seeds):
     page = Page.objects.get(section__name="同城·新媒", issue__date=dt.date(2022, 9, 29))
     staff = set(page.staff_entries.values_list("person__name", "role"))

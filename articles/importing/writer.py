@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from simple_history.utils import bulk_create_with_history
-
 from articles.choices import SetBy
 from articles.importing.context import RunContext
+from articles.importing.history import record_created
 from articles.importing.issues import ImportProblem, PageNumbers, Placement, resolve_issue  # noqa: F401  (re-exported for callers)
 from articles.importing.matching import match_articles
 from articles.importing.prepare import byline_names
@@ -128,7 +127,8 @@ def write_pages(result: WriteResult, source: SourceFile, pages: list[ParsedPage]
             page.save()
         saved.append(page)
     if fresh:
-        bulk_create_with_history(fresh, Page, batch_size=500)
+        Page.objects.bulk_create(fresh, batch_size=500)
+        record_created(Page, [p.pk for p in fresh])
     moved = numbers.settle()
     if moved:  # pages of files without a masthead made way for the front page: their permalinks changed
         result.article_ids.update(Article.objects.filter(page_id__in=moved).values_list("pk", flat=True))
@@ -236,7 +236,8 @@ def create_articles(rows, result: WriteResult) -> None:
     """New articles: a few bulk statements per file instead of several per article."""
     if not rows:
         return
-    created = bulk_create_with_history([row[0] for row in rows], Article, batch_size=500)
+    created = Article.objects.bulk_create([row[0] for row in rows], batch_size=500)
+    record_created(Article, [a.pk for a in created])
     contributions, links = [], []
     for article, (_, people, district_links) in zip(created, rows):
         result.article_ids.add(article.pk)
