@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import threading
 import time
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import cache
@@ -18,6 +20,7 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 
 VERSION_KEY = "archive:data-version"
+_deferred = threading.local()
 
 
 def _fresh_version() -> int:
@@ -41,8 +44,21 @@ def bump_data_version(**_kwargs) -> None:
         cache.set(VERSION_KEY, _fresh_version(), timeout=None)
 
 
+@contextmanager
+def bumps_deferred():
+    """Model saves in this thread don't bump the version: the caller announces its changes in
+    batches (an import, every few files and when it ends), and each announcement bumps it."""
+    _deferred.active = True
+    try:
+        yield
+    finally:
+        _deferred.active = False
+
+
 def bump_after_commit(**_kwargs) -> None:
     """One bump per transaction, however many rows it saves (imports save thousands)."""
+    if getattr(_deferred, "active", False):
+        return
     connection = transaction.get_connection()
     if connection.in_atomic_block and any(func is bump_data_version for _, func, _ in connection.run_on_commit):
         return

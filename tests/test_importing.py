@@ -616,6 +616,22 @@ def test_the_index_is_written_in_batches_and_flushed_however_the_run_ends(db, se
         articles_changed.disconnect(dispatch_uid="t-batch")
 
 
+def test_an_import_bumps_the_page_cache_once_per_announced_batch(db, seed_dir, monkeypatch, django_capture_on_commit_callbacks):
+    """Not once per file: each announcement of a batch's changes bumps the version, and so does
+    the last one, so a cached page is never older than the files already announced."""
+    from articles.cache import data_version
+    from articles.importing import service
+
+    monkeypatch.setattr(service, "INDEX_BATCH_FILES", 2)
+    before = data_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        service.import_paths([str(seed_dir)])
+    assert data_version() == before + 3  # 5 files: batches of 2 + 2 + 1
+    with django_capture_on_commit_callbacks(execute=True):
+        Issue.objects.first().save()  # an editor's save still bumps at once
+    assert data_version() == before + 4
+
+
 def test_a_large_import_refreshes_the_planner_statistics(db, seed_dir, monkeypatch):
     """PostgreSQL plans searches from statistics; a big import must not leave them stale."""
     from django.db import connection

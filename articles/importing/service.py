@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
+from articles.cache import bumps_deferred
 from articles.choices import ImportStatus
 from articles.importing.files import collect_files, display_path
 from articles.importing.issues import UNDATED, ImportProblem
@@ -320,7 +321,8 @@ def _write(lane: Lane, prepared: Prepared, may_exist: bool, conflicts_raise: boo
     existing = SourceFile.objects.filter(path=path).first() if may_exist else None
     context.begin_file()
     try:
-        with transaction.atomic():
+        # The lane's batch bumps the page cache's version when it announces the file's changes.
+        with bumps_deferred(), transaction.atomic():
             source = existing or SourceFile(path=path)
             source.sha256, source.size, source.encoding, source.text = prepared.sha256, prepared.size, parsed.encoding, parsed.text
             source.text_sha256 = prepared.text_sha256
