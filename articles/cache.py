@@ -48,11 +48,11 @@ def bump_data_version(**_kwargs) -> None:
 def bumps_deferred():
     """Model saves in this thread don't bump the version: the caller announces its changes in
     batches (an import, every few files and when it ends), and each announcement bumps it."""
-    _deferred.active = True
+    previous, _deferred.active = getattr(_deferred, "active", False), True
     try:
         yield
     finally:
-        _deferred.active = False
+        _deferred.active = previous
 
 
 def bump_after_commit(**_kwargs) -> None:
