@@ -681,3 +681,21 @@ def test_facets_leave_the_planner_settings_as_they_found_them(many_years):
         facets, _ = summarize(ids, {})
         cursor.execute("SHOW random_page_cost")
         assert cursor.fetchone()[0] == before and facets["year"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("days", [[(2019, 3, 1), (2020, 7, 9), (2020, 7, 10), (2023, 12, 31)], [(2022, 11, 30), (2023, 1, 2), (2023, 5, 5)]])
+def test_stratum_spans_start_at_each_strata_first_article(days):
+    """Years (months, for two years or less): each span runs from the first article on or after
+    its start day to the next span's start, the last one to the newest article."""
+    from articles.search.sampling import date_bounds, strata, stratum_spans
+    from tests.factories import ArticleFactory, IssueFactory, PageFactory
+
+    for year, month, day in days:
+        page = PageFactory(issue=IssueFactory(date=dt.date(year, month, day)))
+        ArticleFactory.create_batch(2, page=page)
+    rows = sorted(Article.objects.values_list("published_on", "id"))
+    firsts = [next(pk for day, pk in rows if day >= start) for start in strata(*date_bounds({}))]
+    firsts = list(dict.fromkeys(firsts))  # a stratum with no article starts where the next one does
+    edges = firsts + [rows[-1][1] + 1]
+    assert stratum_spans({}) == [(a, b - 1) for a, b in zip(edges, edges[1:]) if a < b]
