@@ -153,6 +153,8 @@ class PageNumbers:
 
     def settle(self) -> list[int]:
         """Number the parked pages after this file's; returns their ids (their permalinks changed)."""
+        if not self.parked:
+            return []  # the usual case: no query
         for page in Page.objects.filter(pk__in=self.parked).order_by("number"):
             page.number = self._free_from(2)
             self.taken.add(page.number)
