@@ -666,21 +666,39 @@ def test_no_ids_and_no_windows_match_nothing(many_years):
     assert engine.window_ids(plan, []) == [] and engine.matching_ids(plan, []) == []
 
 
-def test_facets_leave_the_planner_settings_as_they_found_them(many_years):
-    """The facets price random reads lower for their own statement only (PostgreSQL)."""
+def test_planner_settings_are_put_back_as_the_caller_left_them(many_years):
+    """The facets and the engine's id-window reads change planner settings for their own
+    statements only: a caller's own SET LOCAL values survive them (PostgreSQL)."""
     from django.db import connection, transaction
 
     from articles.search.facets import summarize
 
     if connection.vendor != "postgresql":
-        pytest.skip("a PostgreSQL planner setting; SQLite names its index instead")
+        pytest.skip("PostgreSQL planner settings; SQLite names its index instead")
     ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))[::5]
+    plan = parse_query("株洲")
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SHOW random_page_cost")
-        before = cursor.fetchone()[0]
+        cursor.execute("SET LOCAL random_page_cost = 2.5; SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = on")
         facets, _ = summarize(ids, {})
-        cursor.execute("SHOW random_page_cost")
-        assert cursor.fetchone()[0] == before and facets["year"]
+        matches = get_engine().window_ids(plan, [(ids[0], ids[-1])])
+        cursor.execute("SELECT current_setting('random_page_cost'), current_setting('enable_indexscan'), current_setting('enable_seqscan')")
+        assert cursor.fetchone() == ("2.5", "off", "on")
+        assert facets["year"] and matches
+
+
+def test_planner_settings_apply_inside_the_block_only(db):
+    from django.db import connection
+
+    from articles.search.planner import planner_settings
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL planner settings")
+    with planner_settings(random_page_cost=1.1, enable_seqscan="off") as cursor:
+        cursor.execute("SELECT current_setting('random_page_cost'), current_setting('enable_seqscan')")
+        assert cursor.fetchone() == ("1.1", "off")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('random_page_cost'), current_setting('enable_seqscan')")
+        assert cursor.fetchone() == ("4", "on")
 
 
 @pytest.mark.django_db

@@ -4,12 +4,12 @@ through id-bucket lexemes (migration 0015). See engines.py."""
 from __future__ import annotations
 
 import bisect
-from contextlib import contextmanager
 
 import psycopg
-from django.db import connection, transaction
+from django.db import connection
 
 from articles.search.documents import Document
+from articles.search.planner import planner_settings
 from articles.search.query import QueryPlan, Term
 from articles.search.tokens import is_single_char
 
@@ -191,19 +191,12 @@ class PostgresEngine:
         chars = {w[0] for group in plan.groups for t in group for w in t.words if is_single_char(w)}
         return " | ".join(f"'{c}':*" for c in sorted(chars)) or None
 
-    @contextmanager
     def _bitmap_cursor(self):
         """A cursor whose plans AND the id range with the GIN index. PostgreSQL prices a tsvector
         check as nearly free, so for an id range it walks the primary key and checks every
-        document (~10 µs each, 100 ms for 10,000 ids); the bitmap AND takes a few milliseconds."""
-        with transaction.atomic(), connection.cursor() as cursor:
-            # Nor a sequential scan: it is priced without the documents' TOAST reads (720 ms at 100k).
-            cursor.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off")
-            try:
-                yield cursor
-            finally:
-                # a caller's open transaction goes on as before
-                cursor.execute("SET LOCAL enable_indexscan = on; SET LOCAL enable_seqscan = on")
+        document (~10 µs each, 100 ms for 10,000 ids); the bitmap AND takes a few milliseconds.
+        Nor a sequential scan: it is priced without the documents' TOAST reads (720 ms at 100k)."""
+        return planner_settings(enable_indexscan="off", enable_seqscan="off")
 
     def window_ids(self, plan: QueryPlan, windows: list[tuple[int, int]], title_only: bool = False) -> list[int]:
         found: list[int] = []
