@@ -127,3 +127,15 @@ def test_proxy_trust_is_a_count_and_the_old_flag_is_refused():
     # It used to trust the forgeable left-most X-Forwarded-For address: fail loudly rather than guess.
     result = run_django({"DEBUG": "1", "AXES_BEHIND_PROXY": "1"})
     assert result.returncode != 0 and "TRUSTED_PROXY_COUNT=1" in result.stderr
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit():
+    """JIT compilation cost more than the search's misestimated GIN reads it compiled (PostgreSQL)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('jit')")
+        assert cursor.fetchone()[0] == "off"
