@@ -686,6 +686,17 @@ def test_planner_settings_are_put_back_as_the_caller_left_them(many_years):
         assert facets["year"] and matches
 
 
+def test_id_window_reads_start_no_parallel_workers(db):
+    """Workers take ~5 ms to start, more than the GIN reads they would split (PostgreSQL)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL planner setting")
+    with get_engine()._bitmap_cursor() as cursor:
+        cursor.execute("SELECT current_setting('max_parallel_workers_per_gather'), current_setting('enable_seqscan')")
+        assert cursor.fetchone() == ("0", "off")
+
+
 def test_planner_settings_apply_inside_the_block_only(db):
     from django.db import connection
 

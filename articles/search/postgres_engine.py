@@ -61,11 +61,13 @@ class PostgresEngine:
     # document read, and not the word's whole list (株洲: 1,427 matches in 23 buckets at 100k,
     # 11 ms → 1 ms). GIN checks each candidate against the whole OR, so one tsquery's cost grows
     # with the square of its buckets (about 400: 50-90 ms): they go 32 to a UNION ALL arm. Past
-    # bucket_limit (8,192 ids) the older reads: at 1M, a rare word's 35 sampled windows of 450 ids
-    # (280 buckets) took ~100 ms through buckets and ~80 ms through its posting list.
+    # bucket_limit (32,768 ids) the older reads, whose GIN scan decodes the word's whole posting
+    # list (~0.1 µs an entry: 芦淞's 201,000, 14 ms at 1M) and whose phrase check reads documents.
+    # At 1M a 32-bucket arm takes about 0.8 ms (once JIT and parallel workers were off: see
+    # _bitmap_cursor); 128 → 512 took the phrase class from 75 to 48 ms and 芦淞 from 40 to 28.
     bucket = 64
     bucket_arm = 32
-    bucket_limit = 128
+    bucket_limit = 512
 
     def tsquery(self, plan: QueryPlan, rank: bool = False, title_only: bool = False, loose: bool = False) -> str:
         """loose: a word's bigrams anywhere in the document, not in sequence (see _phrase_checked)."""
@@ -195,8 +197,10 @@ class PostgresEngine:
         """A cursor whose plans AND the id range with the GIN index. PostgreSQL prices a tsvector
         check as nearly free, so for an id range it walks the primary key and checks every
         document (~10 µs each, 100 ms for 10,000 ids); the bitmap AND takes a few milliseconds.
-        Nor a sequential scan: it is priced without the documents' TOAST reads (720 ms at 100k)."""
-        return planner_settings(enable_indexscan="off", enable_seqscan="off")
+        Nor a sequential scan: it is priced without the documents' TOAST reads (720 ms at 100k).
+        Nor parallel workers: the planner can't tell how rare the bucket lexemes are and splits
+        a 2 ms read between workers that take ~5 ms to start."""
+        return planner_settings(enable_indexscan="off", enable_seqscan="off", max_parallel_workers_per_gather=0)
 
     def window_ids(self, plan: QueryPlan, windows: list[tuple[int, int]], title_only: bool = False) -> list[int]:
         found: list[int] = []
