@@ -11,6 +11,7 @@ from django.db import connection
 from articles.search.documents import Document
 from articles.search.planner import planner_settings
 from articles.search.query import QueryPlan, Term
+from articles.search.sampling import id_array
 from articles.search.tokens import is_single_char
 
 PG_TABLE = "articles_search_document"
@@ -144,8 +145,8 @@ class PostgresEngine:
         if not ids:
             return []
         condition, params = self._matches(plan, title_only)
-        cursor.execute(f"WITH w AS MATERIALIZED (SELECT article_id, document, headline FROM {PG_TABLE} WHERE article_id = ANY(%s)) "
-                       f"SELECT article_id FROM w WHERE {condition}{tail}", [list(ids), *params, *tail_params])
+        cursor.execute(f"WITH w AS MATERIALIZED (SELECT article_id, document, headline FROM {PG_TABLE} WHERE article_id = ANY(%s::bigint[])) "
+                       f"SELECT article_id FROM w WHERE {condition}{tail}", [id_array(ids), *params, *tail_params])
         return [row[0] for row in cursor.fetchall()]
 
     def matching_ids(self, plan: QueryPlan, ids: list[int]) -> list[int]:
@@ -249,7 +250,7 @@ class PostgresEngine:
     def write(self, documents: list[Document], removed: list[int]) -> None:
         with connection.cursor() as cursor:
             if removed:
-                cursor.execute(f"DELETE FROM {PG_TABLE} WHERE article_id = ANY(%s)", [list(removed)])
+                cursor.execute(f"DELETE FROM {PG_TABLE} WHERE article_id = ANY(%s::bigint[])", [id_array(removed)])
         if not documents:
             return
         # Bound on the server, unlike Django's cursors: the ~15 KB of text per article is sent as
@@ -285,5 +286,5 @@ class PostgresEngine:
             if among is None:
                 cursor.execute(f"SELECT article_id FROM {PG_TABLE}")
             else:
-                cursor.execute(f"SELECT article_id FROM {PG_TABLE} WHERE article_id = ANY(%s)", [list(among)])
+                cursor.execute(f"SELECT article_id FROM {PG_TABLE} WHERE article_id = ANY(%s::bigint[])", [id_array(among)])
             return {row[0] for row in cursor.fetchall()}

@@ -149,8 +149,14 @@ def among(column: str, ids: list[int]) -> tuple[str, list]:
     = ANY(array), whose length it knows; it guesses an unnest() subquery at 200 rows and joins it
     by a hash and nested loops (districts of 1,000 ids: 3.0 ms against 1.1 ms)."""
     if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s::bigint[])", [list(ids)]
+        return f"{column} = ANY(%s::bigint[])", [id_array(ids)]
     return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(ids))]
+
+
+def id_array(ids) -> str:
+    """PostgreSQL's text form of a bigint[]: psycopg adapts a list element by element, each
+    checked against a quoting pattern (~4 ms of a district search's 3,000 ids a time)."""
+    return "{" + ",".join(map(str, map(int, ids))) + "}"
 
 
 def pk_among(ids: list[int]) -> RawSQL:
