@@ -697,8 +697,11 @@ def test_id_window_reads_start_no_parallel_workers(db):
         assert cursor.fetchone() == ("0", "off")
 
 
-def test_planner_settings_apply_inside_the_block_only(db):
+@pytest.mark.parametrize("database", ["db", "transactional_db"])  # inside a caller's transaction, and its own
+def test_planner_settings_apply_inside_the_block_only(request, database):
     from django.db import connection
+
+    request.getfixturevalue(database)
 
     from articles.search.planner import planner_settings
 

@@ -20,8 +20,13 @@ def planner_settings(**values: str):
         with connection.cursor() as cursor:
             yield cursor
         return
+    names, new = list(values), [str(v) for v in values.values()]
+    outermost = not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
-        names, new = list(values), [str(v) for v in values.values()]
+        if outermost:  # the block's own transaction: its end drops the settings
+            cursor.execute("SELECT set_config(name, new, true) FROM unnest(%s::text[], %s::text[]) AS v(name, new)", [names, new])
+            yield cursor
+            return
         # One round trip: the subquery's row (with the old value) is read before set_config runs.
         cursor.execute("SELECT s.name, s.old, set_config(s.name, s.new, true) FROM (SELECT name, new, current_setting(name) AS old "
                        "FROM unnest(%s::text[], %s::text[]) AS v(name, new) OFFSET 0) s", [names, new])
