@@ -5,6 +5,9 @@ import re
 
 import pytest
 from django.core.cache import cache
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from django.core.management import call_command
 
 from articles.models import Article
@@ -463,6 +466,61 @@ def test_sampling_jumps_to_the_share_the_density_calls_for():
     assert next_level(0, 0) == 4  # nothing found: 16 times wider (1/64)
     assert next_level(0, 1) == len(LEVELS)  # a quarter of the archive would still hold too few
     assert next_level(len(LEVELS) - 1, SAMPLE_TARGET - 1) == len(LEVELS)
+
+
+def test_next_level_judges_levels_by_the_share_their_windows_really_cover():
+    from articles.search.sampling import LEVELS, SAMPLE_TARGET, next_level
+
+    # Rounded out to read units, each level covers more than its nominal share (1/1024, 1/512 …).
+    covers = {0: 4 / 1024, 1: 12 / 1024, 2: 24 / 1024, 3: 48 / 1024}
+
+    def coverage(level):
+        return covers.get(level, LEVELS[level])
+
+    assert next_level(0, SAMPLE_TARGET // 2) == 2 and next_level(0, SAMPLE_TARGET // 2, coverage=coverage) == 1
+    assert next_level(0, SAMPLE_TARGET // 8) == 4 and next_level(0, SAMPLE_TARGET // 8, coverage=coverage) == 3
+
+
+@pytest.mark.parametrize("read_unit", [1, 64])
+def test_windows_covering_every_span_still_find_ids_imported_out_of_order(imported_seeds, monkeypatch, read_unit):
+    """Rounded out to read units, the first level's windows can cover every span of a small
+    archive; the spans miss articles imported out of date order, so every match is read instead."""
+    from articles.search.engines import PostgresEngine, SQLiteEngine
+    from articles.search.sampling import stratum_spans
+
+    for engine in (PostgresEngine, SQLiteEngine):
+        monkeypatch.setattr(engine, "read_unit", read_unit)
+    cache.clear()
+    expected = set(Article.objects.filter(headline__contains="重点建设项目").values_list("pk", flat=True))
+    assert max(expected) > stratum_spans({})[-1][1]  # outside the spans
+    result = search_articles("重点建设项目")
+    assert not result.estimated and expected <= {hit.article.pk for hit in result.hits}
+
+
+@given(st.data())
+@hypothesis_settings(max_examples=300, deadline=None)
+def test_sample_windows_round_out_to_whole_read_units_inside_their_stratum(data):
+    from articles.search.sampling import LEVELS, _centre
+
+    lo = data.draw(st.integers(1, 10**6))
+    hi = lo + data.draw(st.integers(0, 10**5))
+    fraction, unit = data.draw(st.sampled_from(LEVELS + (1.0,))), data.draw(st.sampled_from([1, 64]))
+    start, end = _centre(lo, hi, fraction, unit)
+    plain_start, plain_end = _centre(lo, hi, fraction)
+    assert lo <= start <= plain_start <= plain_end <= end <= hi  # covers the plain window, stays in the stratum
+    assert start == lo or start % unit == 0
+    assert end == hi or (end + 1) % unit == 0
+    assert end - start < plain_end - plain_start + 2 * unit
+
+
+@given(st.lists(st.integers(0, 500), unique=True), st.lists(st.tuples(st.integers(0, 500), st.integers(0, 60)), max_size=8))
+@hypothesis_settings(max_examples=300, deadline=None)
+def test_inside_keeps_the_ids_in_any_window_in_order(ids, windows):
+    from articles.search.postgres_engine import inside
+
+    windows = [(lo, lo + width) for lo, width in windows]
+    ids = sorted(ids)
+    assert inside(ids, windows) == [i for i in ids if any(lo <= i <= hi for lo, hi in windows)]
 
 
 @pytest.mark.parametrize("read_documents_limit", [0, 10**6])

@@ -69,16 +69,26 @@ def sample_matches(engine, plan, filtered, restricted: bool, filters: dict, targ
     spans = stratum_spans(filters)
     if not spans:
         return Sample(ids=[], fraction=1.0, candidates=0)
+    total, unit = sum(hi - lo + 1 for lo, hi in spans), engine.read_unit
+
+    def windows_at(level: int) -> list[tuple[int, int]]:
+        return [_centre(lo, hi, LEVELS[level], unit) for lo, hi in spans]
+
+    def coverage(level: int) -> float:
+        return sum(b - a + 1 for a, b in windows_at(level)) / total
+
     level = 0
     while True:
-        windows = [_centre(lo, hi, LEVELS[level]) for lo, hi in spans]
+        windows = windows_at(level)
         candidates = engine.window_ids(plan, windows)
         ids = within(filtered, candidates) if restricted else candidates
-        covered = sum(b - a + 1 for a, b in windows) / sum(hi - lo + 1 for lo, hi in spans)
+        covered = sum(b - a + 1 for a, b in windows) / total
         sample = Sample(ids=ids, fraction=covered, candidates=len(candidates))
-        if len(ids) >= target or covered >= 1:
+        if covered >= 1:
+            break  # the spans read whole: the read of every match below also finds ids imported out of order
+        if len(ids) >= target:
             return sample
-        wanted = next_level(level, len(ids), target)
+        wanted = next_level(level, len(ids), target, coverage)
         if wanted == len(LEVELS):  # even the widest share would hold too few
             if sample.word_matches() <= EXACT_LIMIT:
                 break
@@ -91,11 +101,13 @@ def sample_matches(engine, plan, filtered, restricted: bool, filters: dict, targ
     return Sample(ids=within(filtered, candidates) if restricted else candidates, fraction=1.0, candidates=len(candidates))
 
 
-def next_level(level: int, found: int, target: int | None = None) -> int:
+def next_level(level: int, found: int, target: int | None = None, coverage=None) -> int:
     """The smallest level expected to hold `target` matches, judged by the `found` at
-    `level` (16 times wider when nothing was found); len(LEVELS) when not even the widest would."""
-    wanted = LEVELS[level] * (16 if not found else (target or SAMPLE_TARGET) * 1.25 / found)
-    return next((index for index in range(level + 1, len(LEVELS)) if LEVELS[index] >= wanted), len(LEVELS))
+    `level` (16 times wider when nothing was found); len(LEVELS) when not even the widest would.
+    coverage(level): the share its windows really cover (rounded out to the engine's read unit)."""
+    share = coverage or LEVELS.__getitem__
+    wanted = share(level) * (16 if not found else (target or SAMPLE_TARGET) * 1.25 / found)
+    return next((index for index in range(level + 1, len(LEVELS)) if share(index) >= wanted), len(LEVELS))
 
 
 def id_range(filters: dict) -> tuple[int, int]:
@@ -111,11 +123,14 @@ def id_range(filters: dict) -> tuple[int, int]:
     return (lo, hi) if lo is not None else (1, 0)
 
 
-def _centre(lo: int, hi: int, fraction: float) -> tuple[int, int]:
+def _centre(lo: int, hi: int, fraction: float, unit: int = 1) -> tuple[int, int]:
+    """A window of `fraction` of [lo, hi] in its middle, rounded out to whole blocks of `unit`
+    ids (the engine's read unit: reading part of a block costs as much as all of it), within [lo, hi]."""
     length = hi - lo + 1
     width = max(1, math.ceil(length * fraction))
     start = lo + (length - width) // 2
-    return start, start + width - 1
+    end = start + width - 1
+    return max(lo, start - start % unit), min(hi, end - end % unit + unit - 1)
 
 
 def within(filtered, ids: list[int]) -> list[int]:

@@ -16,6 +16,8 @@ SQLITE_TABLE = "articles_search_fts"
 class SQLiteEngine:
     # bm25 scores from the doclists FTS5 reads anyway, without fetching documents.
     rank_all_limit = 20_000
+    # FTS5 reads a doclist's id range at any granularity: sample windows are used as they are.
+    read_unit = 1
 
     def match_expression(self, plan: QueryPlan, rank: bool = False, title_only: bool = False) -> str:
         def word(tokens: list[str], headline: bool) -> str:
