@@ -13,7 +13,7 @@ from django.db import connection
 
 from articles.models import Article, ArticleDistrict, District, Page, Section
 from articles.search.planner import planner_settings
-from articles.search.sampling import among, significant
+from articles.search.sampling import among, as_date, significant
 
 TOP = 20
 
@@ -59,10 +59,6 @@ def _rows(ids: list[int]) -> tuple[list[tuple], list[tuple]]:
         cursor.execute(
             f"SELECT a.published_on, s.name, s.slug FROM {article} a{covering} JOIN {page} p ON p.id = a.page_id "
             f"LEFT JOIN {section} s ON s.id = p.section_id WHERE {among_articles}", params)
-        rows = [(_day(day), name, slug) for day, name, slug in cursor.fetchall()]
+        rows = [(as_date(day), name, slug) for day, name, slug in cursor.fetchall()]
         cursor.execute(f"SELECT l.article_id, d.name, d.slug FROM {link} l JOIN {district} d ON d.id = l.district_id WHERE {among_links}", params)
         return rows, cursor.fetchall()
-
-
-def _day(value) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)

@@ -63,10 +63,13 @@ def significant(estimate: int) -> int:
     return round(estimate, 3 - len(str(estimate))) if estimate >= 1000 else estimate
 
 
-def sample_matches(engine, plan, filtered, restricted: bool, filters: dict, target: int | None = None) -> Sample:
-    """target: the matches wanted in the sample (SAMPLE_TARGET); fewer for a rough count (see service.archive_matches)."""
+def sample_matches(engine, plan, filtered, restricted: bool, filters: dict, target: int | None = None,
+                   archive: ArchiveBounds | None = None) -> Sample:
+    """target: the matches wanted in the sample (SAMPLE_TARGET); fewer for a rough count (see service.archive_matches).
+    archive: the archive's bounds, when the caller has read them already."""
     target = target or SAMPLE_TARGET
-    spans = stratum_spans(filters)
+    archive = archive or archive_bounds()
+    spans = stratum_spans(filters, archive)
     if not spans:
         return Sample(ids=[], fraction=1.0, candidates=0)
     total, unit = sum(hi - lo + 1 for lo, hi in spans), engine.read_unit
@@ -97,7 +100,7 @@ def sample_matches(engine, plan, filtered, restricted: bool, filters: dict, targ
             wanted -= 1
         level = wanted
     # Every match: the whole id range of the dates searched (spans can miss ids imported out of order).
-    candidates = engine.window_ids(plan, [id_range(filters)])
+    candidates = engine.window_ids(plan, [id_range(filters, archive)])
     return Sample(ids=within(filtered, candidates) if restricted else candidates, fraction=1.0, candidates=len(candidates))
 
 
@@ -110,16 +113,41 @@ def next_level(level: int, found: int, target: int | None = None, coverage=None)
     return next((index for index in range(level + 1, len(LEVELS)) if share(index) >= wanted), len(LEVELS))
 
 
-def id_range(filters: dict) -> tuple[int, int]:
-    articles = Article.objects.all()
+@dataclass(frozen=True)
+class ArchiveBounds:
+    """The archive's first and last publication day and article id (None when it is empty)."""
+    first_day: dt.date | None = None
+    last_day: dt.date | None = None
+    first_id: int | None = None
+    last_id: int | None = None
+
+
+def archive_bounds() -> ArchiveBounds:
+    """One statement of four single-row index reads: a scalar subquery each, because SQLite
+    answers min() or max() from an index only when it is alone in its query."""
+    table = Article._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT min(published_on) FROM {table}), (SELECT max(published_on) FROM {table}), "
+                       f"(SELECT min(id) FROM {table}), (SELECT max(id) FROM {table})")
+        first, last, lo, hi = cursor.fetchone()
+    return ArchiveBounds(as_date(first), as_date(last), lo, hi)
+
+
+def as_date(value) -> dt.date | None:
+    """A date column read by raw SQL (SQLite gives ISO text)."""
+    return value if value is None or isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def id_range(filters: dict, archive: ArchiveBounds | None = None) -> tuple[int, int]:
+    archive = archive or archive_bounds()
     if filters.get("year") or filters.get("date_from") or filters.get("date_to"):
-        first, last = date_bounds(filters) or (dt.date.max, dt.date.min)
+        first, last = date_bounds(filters, archive) or (dt.date.max, dt.date.min)
         # "+ 0": read the date index's range, not the whole primary key from one end (PostgreSQL
         # would walk a million ids back from the newest to find the highest id of 1990).
-        bounds = articles.filter(published_on__range=(first, last)).aggregate(lo=Min(F("pk") + 0), hi=Max(F("pk") + 0))
+        bounds = Article.objects.filter(published_on__range=(first, last)).aggregate(lo=Min(F("pk") + 0), hi=Max(F("pk") + 0))
         lo, hi = bounds["lo"], bounds["hi"]
     else:
-        lo, hi = articles.aggregate(lo=Min("pk"))["lo"], articles.aggregate(hi=Max("pk"))["hi"]
+        lo, hi = archive.first_id, archive.last_id
     return (lo, hi) if lo is not None else (1, 0)
 
 
@@ -180,13 +208,12 @@ def pk_among(ids: list[int]) -> RawSQL:
     return RawSQL(sql, params, output_field=BooleanField())
 
 
-def date_bounds(filters: dict) -> tuple[dt.date, dt.date] | None:
+def date_bounds(filters: dict, archive: ArchiveBounds | None = None) -> tuple[dt.date, dt.date] | None:
     """The dates searched: the archive's first and last day, narrowed by the date filters."""
-    # Two single-row index reads: SQLite answers min() and max() from an index only one at a time.
-    first = Article.objects.aggregate(first=Min("published_on"))["first"]
+    archive = archive or archive_bounds()
+    first, last = archive.first_day, archive.last_day
     if first is None:
         return None
-    last = Article.objects.aggregate(last=Max("published_on"))["last"]
     if filters.get("year"):
         year = int(filters["year"])
         if not dt.MINYEAR <= year <= dt.MAXYEAR:
@@ -211,7 +238,7 @@ def strata(first: dt.date, last: dt.date) -> list[dt.date]:
     return [first] + [dt.date(year, 1, 1) for year in range(first.year + 1, last.year + 1)]
 
 
-def stratum_spans(filters: dict) -> list[tuple[int, int]]:
+def stratum_spans(filters: dict, archive: ArchiveBounds | None = None) -> list[tuple[int, int]]:
     """Article id spans of the strata: [first id on or after its start day, next stratum's first id - 1].
 
     One query of index seeks on (published_on, id): one correlated subquery over the start
@@ -219,7 +246,7 @@ def stratum_spans(filters: dict) -> list[tuple[int, int]]:
     years, more than running them). If ids don't grow with the date (an archive imported out of
     order) the spans overlap; even slices of the id range are used then.
     """
-    bounds = date_bounds(filters)
+    bounds = date_bounds(filters, archive)
     if bounds is None:
         return []
     starts = strata(*bounds)

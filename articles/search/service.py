@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,7 +22,7 @@ from articles.search.facets import summarize
 from articles.search.hits import Hit, load_hits
 from articles.search.ordering import ordered_ids
 from articles.search.query import QueryPlan, parse_query
-from articles.search.sampling import ROUGH_TARGET, Sample, id_range, sample_matches
+from articles.search.sampling import ROUGH_TARGET, ArchiveBounds, Sample, archive_bounds, id_range, sample_matches
 
 ORDERS = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
 MAX_PAGE_SIZE = 100
@@ -102,9 +103,14 @@ class _Search:
         self.data_version = data_version()
         self._sample = None
 
+    @cached_property
+    def archive(self) -> ArchiveBounds:
+        """Read once for the search's samples and ranking, and only when they aren't cached."""
+        return archive_bounds()
+
     def sample(self) -> Sample:
         if self._sample is None:
-            self._sample = sample_matches(self.engine, self.plan, self.filtered, self.restricted, self.filters)
+            self._sample = sample_matches(self.engine, self.plan, self.filtered, self.restricted, self.filters, archive=self.archive)
         return self._sample
 
     def archive_matches(self) -> int:
@@ -112,7 +118,7 @@ class _Search:
         Otherwise a rough count: it only decides whether bm25 can score them all (RANK_ALL_LIMIT)."""
         if not self.restricted:
             return self.sample().word_matches()
-        return sample_matches(self.engine, self.plan, Article.objects.all(), False, {}, target=ROUGH_TARGET).word_matches()
+        return sample_matches(self.engine, self.plan, Article.objects.all(), False, {}, target=ROUGH_TARGET, archive=self.archive).word_matches()
 
     def summary(self, with_facets: bool) -> dict:
         """Count, facets and histogram: computed once per query and data version, then cached."""
@@ -137,7 +143,7 @@ class _Search:
         cached = next((found[key] for key in keys if key in found), None)
         if cached is None:
             sample = self.sample()
-            span = (sample.ids[0], sample.ids[-1]) if sample.exact and sample.ids else id_range(self.filters)
+            span = (sample.ids[0], sample.ids[-1]) if sample.exact and sample.ids else id_range(self.filters, self.archive)
             cached = ordered_ids(self.engine, self.plan, self.filtered, self.restricted, sample, self.order, limit, span,
                                  self.archive_matches)
             cache.set(keys[0], cached, settings.PAGE_CACHE_SECONDS)
