@@ -1,8 +1,9 @@
 """PostgreSQL planner settings changed for a block of statements, then set back.
 
 The search's statements need a few settings the planner's defaults get wrong for them (see
-the callers). SET LOCAL would keep them to the end of a caller's open transaction, and RESET
-would undo a caller's own SET LOCAL: the previous values are read and put back instead.
+the callers). In the block's own transaction they end with it. Inside a caller's transaction,
+SET LOCAL would keep them to its end and RESET would undo the caller's own SET LOCAL: the
+previous values are read and put back instead.
 """
 
 from __future__ import annotations
