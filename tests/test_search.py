@@ -458,6 +458,36 @@ def test_an_exact_count_stays_exact_when_only_the_facets_are_subsampled(many_yea
     assert "找到 <strong>720</strong>" in page and "按均匀抽样估算" in page
 
 
+@pytest.mark.parametrize("read_unit", [1, 64])
+@pytest.mark.parametrize("restricted", [False, True])
+def test_each_sampling_level_reads_only_ids_the_last_one_did_not(many_years, monkeypatch, read_unit, restricted):
+    """The sample at the last level is every match in its windows, however many levels it took,
+    and no id window is read twice."""
+    from articles.search import sampling
+
+    engine = get_engine()
+    monkeypatch.setattr(type(engine), "read_unit", read_unit)
+    reads: list[list[tuple[int, int]]] = []
+    window_ids = engine.window_ids
+
+    def spy(plan, windows, title_only=False):
+        reads.append(list(windows))
+        return window_ids(plan, windows, title_only)
+
+    monkeypatch.setattr(engine, "window_ids", spy)
+    monkeypatch.setattr(sampling, "EXACT_LIMIT", 5)  # sampled, not read whole
+    filtered = Article.objects.filter(published_on__month__lte=6) if restricted else Article.objects.all()
+    sample = sampling.sample_matches(engine, parse_query("淦田"), filtered, restricted, {}, target=30)
+    read = sorted(window for windows in reads for window in windows)
+    assert len(reads) > 1 and not sample.exact
+    assert all(a[1] < b[0] for a, b in zip(read, read[1:]))  # no id read twice
+    matches = Article.objects.filter(body__contains="淦田")
+    if restricted:
+        matches = matches.filter(published_on__month__lte=6)
+    expected = sorted(pk for pk in matches.values_list("pk", flat=True) if any(lo <= pk <= hi for lo, hi in read))
+    assert sample.ids == expected and sample.candidates == sum(1 for pk in Article.objects.filter(body__contains="淦田").values_list("pk", flat=True) if any(lo <= pk <= hi for lo, hi in read))
+
+
 def test_sampling_jumps_to_the_share_the_density_calls_for():
     from articles.search.sampling import LEVELS, SAMPLE_TARGET, next_level
 

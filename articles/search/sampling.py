@@ -80,11 +80,15 @@ def sample_matches(engine, plan, filtered, restricted: bool, filters: dict, targ
     def coverage(level: int) -> float:
         return sum(b - a + 1 for a, b in windows_at(level)) / total
 
-    level = 0
+    level, read, candidates, ids = 0, [], [], []
     while True:
         windows = windows_at(level)
-        candidates = engine.window_ids(plan, windows)
-        ids = within(filtered, candidates) if restricted else candidates
+        # A level's windows hold the last level's (centred in the same spans): only the rest is read.
+        fresh = [piece for index, window in enumerate(windows) for piece in _outside(window, read[index] if read else None)]
+        found = engine.window_ids(plan, fresh) if fresh else []
+        candidates = sorted(candidates + found)
+        ids = sorted(ids + within(filtered, found)) if restricted else candidates
+        read = windows
         covered = sum(b - a + 1 for a, b in windows) / total
         sample = Sample(ids=ids, fraction=covered, candidates=len(candidates))
         if covered >= 1:
@@ -159,6 +163,13 @@ def _centre(lo: int, hi: int, fraction: float, unit: int = 1) -> tuple[int, int]
     start = lo + (length - width) // 2
     end = start + width - 1
     return max(lo, start - start % unit), min(hi, end - end % unit + unit - 1)
+
+
+def _outside(window: tuple[int, int], inner: tuple[int, int] | None) -> list[tuple[int, int]]:
+    """The parts of `window` outside `inner` (a window it holds), or all of it."""
+    if inner is None:
+        return [window]
+    return [piece for piece in ((window[0], inner[0] - 1), (inner[1] + 1, window[1])) if piece[0] <= piece[1]]
 
 
 def within(filtered, ids: list[int]) -> list[int]:
