@@ -543,6 +543,16 @@ def test_sample_windows_round_out_to_whole_read_units_inside_their_stratum(data)
     assert end - start < plain_end - plain_start + 2 * unit
 
 
+def test_newest_windows_widen_as_the_density_found_says():
+    from articles.search.postgres_engine import next_width
+
+    assert next_width(80, 20, 80, 1) == 320  # too few found to judge: four times wider
+    assert next_width(4000, 420, 4000, 580) == 3621  # dense: the rest needs a narrower window
+    assert next_width(320, 16, 400, 4) == 2000  # sparse: 1 in 100
+    assert next_width(80, 20, 80, 4) == 500 and next_width(80, 1000, 80, 4) == 1280  # at most 16 times wider
+    assert next_width(4000, 1, 4000, 4000) == 1000  # at least a quarter of the last
+
+
 @given(st.lists(st.integers(0, 500), unique=True), st.lists(st.tuples(st.integers(0, 500), st.integers(0, 60)), max_size=8))
 @hypothesis_settings(max_examples=300, deadline=None)
 def test_inside_keeps_the_ids_in_any_window_in_order(ids, windows):

@@ -4,6 +4,7 @@ through id-bucket lexemes (migration 0015). See engines.py."""
 from __future__ import annotations
 
 import bisect
+import math
 
 import psycopg
 from django.db import connection
@@ -29,6 +30,16 @@ def inside(ids: list[int], windows: list[tuple[int, int]]) -> list[int]:
     for lo, hi in merged:
         kept += ids[bisect.bisect_left(ids, lo) : bisect.bisect_right(ids, hi)]
     return kept
+
+
+def next_width(width: int, wanted: int, read: int, matched: int) -> int:
+    """The next id window down for `wanted` more matches, `matched` found in `read` ids so far:
+    what that density calls for (with a quarter to spare), from a quarter of the last width to
+    16 times it; four times wider while too few were found to judge. Headline matches of 株洲 at 1M:
+    4,000 ids held 580 of 1,000 wanted, and the next window is 3,600 ids, not 16,000."""
+    if matched < 4:
+        return width * 4
+    return min(width * 16, max(width // 4, math.ceil(wanted * read / matched * 1.25)))
 
 
 def pg_document(title: str, byline: str, body: str, unigrams: str, article_id: str) -> str:
@@ -219,22 +230,25 @@ class PostgresEngine:
 
     def newest_ids(self, plan: QueryPlan, limit: int, below: int | None = None, title_only: bool = False) -> list[int]:
         """GIN can't read matches in id order, and a plain ORDER BY … LIMIT fetches every match
-        first: read id windows down from `below`, each four times wider, until `limit` are found."""
+        first: read id windows down from `below` until `limit` are found, each as wide as the
+        density found so far says the rest needs (see next_width)."""
         with self._bitmap_cursor() as cursor:
             if below is None:
                 cursor.execute(f"SELECT max(article_id) + 1 FROM {PG_TABLE}")
                 below = cursor.fetchone()[0] or 0
             found: list[int] = []
-            width = 4 * limit
+            width, read, matched = 4 * limit, 0, 0
             while len(found) < limit and below > 0:
                 low = max(0, below - width)
                 buckets = self._buckets([(low, below - 1)])
                 if len(buckets) <= self.bucket_limit:
-                    found += [i for i in reversed(self._bucket_matches(cursor, plan, buckets, title_only)) if low <= i < below][: limit - len(found)]
+                    window = [i for i in reversed(self._bucket_matches(cursor, plan, buckets, title_only)) if low <= i < below]
                 else:
-                    found += self._range_matches(cursor, plan, title_only, "article_id >= %s AND article_id < %s", [low, below], rows=below - low,
+                    window = self._range_matches(cursor, plan, title_only, "article_id >= %s AND article_id < %s", [low, below], rows=below - low,
                                                  tail=" ORDER BY article_id DESC LIMIT %s", tail_params=[limit - len(found)])
-                below, width = low, width * 4
+                found += window[: limit - len(found)]
+                read, matched = read + below - low, matched + len(window)
+                below, width = low, next_width(width, limit - len(found), read, matched)
             return found
 
     def ranked_window(self, plan: QueryPlan, lo: int, hi: int, limit: int | None = None) -> list[int]:
