@@ -303,6 +303,7 @@ def run(db: str, minutes: float, connections: int, port: int = PORT, out: Path =
     return {
         "db": db, "seconds": round(elapsed), "distinct_urls": len(paths), **load,
         "status_5xx_in_log": len(re.findall(r'"status": 5\d\d', logs)), "tracebacks_in_log": logs.count("Traceback"),
+        "first_traceback": first_traceback(logs + import_logs),
         "database_locked": (logs + import_logs).count("database is locked"),
         "editor_saves_tried": len(saves), "editor_saves_saved": len(saved),
         "editor_conflicts": sum(1 for s in saves if s[2] == "conflict"), "editor_failures": sorted({s[2] for s in saves if s[2].startswith("failed")}),
@@ -312,6 +313,12 @@ def run(db: str, minutes: float, connections: int, port: int = PORT, out: Path =
         "search_index_consistent": index.returncode == 0 and integrity.returncode == 0,
         "search_index_report": (index.stdout + integrity.stdout + integrity.stderr).strip(),
     }
+
+
+def first_traceback(logs: str) -> str:
+    """The first error in the logs, so a failed run (in CI, say) shows its cause."""
+    start = logs.find("Traceback")
+    return "" if start < 0 else logs[max(0, logs.rfind("\n", 0, max(0, start - 300))) : start + 4000].strip()
 
 
 def passed(r: dict) -> bool:

@@ -191,6 +191,36 @@ def test_index_follows_edits_after_commit(imported_seeds, django_capture_on_comm
     assert "燃气安全知识进万家" not in headlines("万家")
 
 
+@pytest.mark.django_db(transaction=True)
+def test_reindexing_never_commits_between_the_delete_and_the_insert(imported_seeds, monkeypatch):
+    """An editor's save re-indexes the article after its commit, while an import's index_unannounced
+    may write the same article. With a commit between the old document's delete and the new one's
+    insert, the import inserted there and the editor's insert failed on the duplicate: a 500 for a
+    save that had committed (seen in the soak test; reproduced with two processes). Here the write
+    stops between its two halves: the old document must still be there."""
+    from django.db import connection
+
+    from articles.search.indexing import index_articles
+
+    engine = get_engine()
+    article_id = Article.objects.order_by("pk").values_list("pk", flat=True).first()
+    real_write = type(engine).write
+
+    def delete_then_stop(self, documents, removed):
+        real_write(self, [], [d.article_id for d in documents] + list(removed))
+        raise RuntimeError("stopped between the delete and the insert")
+
+    try:
+        monkeypatch.setattr(type(engine), "write", delete_then_stop)
+        assert not connection.in_atomic_block  # as in the on_commit hook: autocommit
+        with pytest.raises(RuntimeError):
+            index_articles([article_id])
+        monkeypatch.undo()
+        assert article_id in engine.indexed_ids(among=[article_id])
+    finally:
+        engine.clear()  # the flush after a transactional test empties Django's tables, not the index
+
+
 def test_rebuild_and_check_commands(imported_seeds, capsys):
     call_command("rebuild_search_index")
     assert "indexed" in capsys.readouterr().out

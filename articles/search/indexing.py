@@ -31,7 +31,16 @@ def _articles(ids: list[int]):
 
 
 def index_articles(article_ids: Iterable[int], removed_ids: Iterable[int] = (), documents: Iterable[Document] = ()) -> int:
-    """Re-index articles from the tables; `documents` already built from the same values are written as they are."""
+    """Re-index articles from the tables; `documents` already built from the same values are written as they are.
+
+    One transaction: an article's old document is deleted and its new one written with no commit
+    between, or another writer (index_unannounced, in an import) can insert the same id there and
+    this write fails on the duplicate after the editor's save has committed."""
+    with transaction.atomic():
+        return _index_articles(article_ids, removed_ids, documents)
+
+
+def _index_articles(article_ids: Iterable[int], removed_ids: Iterable[int], documents: Iterable[Document]) -> int:
     ready = [d for d in documents if d.article_id in set(article_ids)]
     ids = sorted(set(article_ids) - {d.article_id for d in ready})
     engine = get_engine()
