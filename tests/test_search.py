@@ -859,3 +859,18 @@ def test_stratum_spans_start_at_each_strata_first_article(days):
     firsts = list(dict.fromkeys(firsts))  # a stratum with no article starts where the next one does
     edges = firsts + [rows[-1][1] + 1]
     assert stratum_spans({}) == [(a, b - 1) for a, b in zip(edges, edges[1:]) if a < b]
+
+
+_TEXT_PIECES = ["株洲", "市區", "頭髮", "著作", "乾隆", "國", "學習", "ＡＢ", "１２", "ab", "3.5", "\u0301", "ΣΑ", "ς", "，", "。", " ", "\n", "芦淞", "Ⅻ", "ﬁ"]
+_texts = st.lists(st.sampled_from(_TEXT_PIECES), max_size=12).map("".join)
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(_texts, _texts, _texts)
+def test_a_document_normalises_each_part_once_and_keeps_the_same_tokens(title, byline, body):
+    from articles.search.documents import build_document
+    from articles.search.tokens import bigram_tokens, unigram_tokens
+
+    document = build_document(7, title, byline, body)
+    assert (document.title, document.byline, document.body) == tuple(" ".join(bigram_tokens(t)) for t in (title, byline, body))
+    assert document.uni == " ".join(dict.fromkeys(unigram_tokens(title + " " + body + " " + byline)))

@@ -8,6 +8,8 @@ INSERT … SELECT per batch. At 20,000 articles on PostgreSQL the importer's CPU
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -16,11 +18,18 @@ from django.utils import timezone
 HISTORY_VALUES = {"history_type": "+", "history_change_reason": None, "history_user_id": None}
 
 
+@lru_cache(maxsize=None)
+def history_model(model):
+    """The model's history table. `model.history` builds a new manager class on every access
+    (inspect.getmembers over the queryset): 6 % of the importer's CPU when asked per file."""
+    return model.history.model
+
+
 def record_created(model, ids: list[int]) -> int:
     """Write a "+" history record for each of `ids`, rows of `model` just inserted. Returns the count."""
     if not ids or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return 0
-    history = model.history.model
+    history = history_model(model)
     source = {f.attname: f.column for f in model._meta.concrete_fields}
     quote = connection.ops.quote_name
     columns, selected, params = [], [], []

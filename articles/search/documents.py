@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from articles.search.tokens import bigram_tokens, unigram_tokens
+from articles.search.tokens import normalize, normalized_bigrams, normalized_unigrams
 
 
 @dataclass
@@ -29,10 +29,13 @@ def document_text(kicker: str, headline: str, subheadline: str, body: str, capti
 
 
 def build_document(article_id: int, title: str, byline: str, body: str) -> Document:
+    # Each part normalised once (the importer's parsing worker spent a fifth of its time there);
+    # the unigrams come from the same normalised text.
+    title, byline, body = normalize(title), normalize(byline), normalize(body)
     return Document(
         article_id=article_id,
-        title=" ".join(bigram_tokens(title)),
-        byline=" ".join(bigram_tokens(byline)),
-        body=" ".join(bigram_tokens(body)),
-        uni=" ".join(dict.fromkeys(unigram_tokens(title + " " + body + " " + byline))),
+        title=" ".join(normalized_bigrams(title)),
+        byline=" ".join(normalized_bigrams(byline)),
+        body=" ".join(normalized_bigrams(body)),
+        uni=" ".join(dict.fromkeys(normalized_unigrams(title + " " + body + " " + byline))),
     )

@@ -39,8 +39,13 @@ def normalize(text: str) -> str:
 
 
 def bigram_tokens(text: str) -> list[str]:
+    return normalized_bigrams(normalize(text))
+
+
+def normalized_bigrams(text: str) -> list[str]:
+    """bigram_tokens() of text that normalize() has already seen."""
     tokens: list[str] = []
-    for match in WORD.finditer(normalize(text)):
+    for match in WORD.finditer(text):
         word = match.group(0)
         if CJK_RUN.fullmatch(word):
             if len(word) == 1:
@@ -52,7 +57,11 @@ def bigram_tokens(text: str) -> list[str]:
 
 
 def unigram_tokens(text: str) -> list[str]:
-    return [char for run in CJK_RUN.findall(normalize(text)) for char in run]
+    return normalized_unigrams(normalize(text))
+
+
+def normalized_unigrams(text: str) -> list[str]:
+    return [char for run in CJK_RUN.findall(text) for char in run]
 
 
 def word_to_tokens(word: str) -> list[str]:
