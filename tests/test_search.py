@@ -814,8 +814,9 @@ def test_planner_settings_are_put_back_as_the_caller_left_them(many_years):
         assert facets["year"] and matches
 
 
-def test_id_window_reads_start_no_parallel_workers(db):
-    """Workers take ~5 ms to start, more than the GIN reads they would split (PostgreSQL)."""
+def test_id_range_reads_start_no_parallel_workers(db):
+    """Workers take ~5 ms to start, more than the GIN reads they would split (PostgreSQL: the
+    connection's setting, which the id-range reads' own settings leave alone)."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -823,6 +824,26 @@ def test_id_window_reads_start_no_parallel_workers(db):
     with get_engine()._bitmap_cursor() as cursor:
         cursor.execute("SELECT current_setting('max_parallel_workers_per_gather'), current_setting('enable_seqscan')")
         assert cursor.fetchone() == ("0", "off")
+
+
+def test_id_bucket_reads_change_no_planner_setting(imported_seeds):
+    """A bucket read's one condition is the tsquery, which only GIN answers: no settings block,
+    whose transaction and set_config cost a round trip or three (PostgreSQL)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's id buckets")
+    engine = get_engine()
+    ids = sorted(Article.objects.values_list("pk", flat=True))
+    plan = parse_query("株洲")
+    with CaptureQueriesContext(connection) as queries:
+        windowed = engine.window_ids(plan, [(ids[0], ids[-1])])
+        newest = engine.newest_ids(plan, 3)
+        checked = engine.matching_ids(plan, ids)
+    assert windowed and newest and sorted(checked) == windowed
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert not [sql for sql in statements if "set_config" in sql or "SET " in sql.upper()[:4]], statements
 
 
 @pytest.mark.parametrize("database", ["db", "transactional_db"])  # inside a caller's transaction, and its own

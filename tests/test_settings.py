@@ -130,12 +130,13 @@ def test_proxy_trust_is_a_count_and_the_old_flag_is_refused():
 
 
 @pytest.mark.django_db
-def test_postgresql_connections_run_without_jit():
-    """JIT compilation cost more than the search's misestimated GIN reads it compiled (PostgreSQL)."""
+def test_postgresql_connections_run_without_jit_or_parallel_workers():
+    """JIT compilation and parallel workers' start cost more than the search's misestimated GIN
+    reads they were spent on (PostgreSQL)."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
         pytest.skip("a PostgreSQL setting")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('jit')")
-        assert cursor.fetchone()[0] == "off"
+        cursor.execute("SELECT current_setting('jit'), current_setting('max_parallel_workers_per_gather')")
+        assert cursor.fetchone() == ("off", "0")

@@ -119,8 +119,11 @@ else:
     # jit_above_cost, and the planner can't know how rare a search's id-bucket lexemes are, so
     # it priced 5 ms GIN reads high enough to spend 3 ms compiling each. Nothing here scans enough
     # rows to repay compilation.
+    # No parallel workers either: they take ~5 ms to start, more than the GIN reads the planner
+    # split between them (same misestimate), and with a few gunicorn workers on a few cores
+    # they take cores from other readers' requests.
     db_options = DATABASES["default"].setdefault("OPTIONS", {})
-    db_options["options"] = f"{db_options.get('options', '')} -c jit=off".strip()
+    db_options["options"] = f"{db_options.get('options', '')} -c jit=off -c max_parallel_workers_per_gather=0".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

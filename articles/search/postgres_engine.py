@@ -73,7 +73,7 @@ class PostgresEngine:
     # bucket_limit (32,768 ids) the older reads, whose GIN scan decodes the word's whole posting
     # list (~0.1 µs an entry: 芦淞's 201,000, 14 ms at 1M) and whose phrase check reads documents.
     # At 1M a 32-bucket arm takes about 0.8 ms (once JIT and parallel workers were off: see
-    # _bitmap_cursor); 128 → 512 took the phrase class from 75 to 48 ms and 芦淞 from 40 to 28.
+    # settings.py); 128 → 512 took the phrase class from 75 to 48 ms and 芦淞 from 40 to 28.
     bucket = 64
     bucket_arm = 32
     bucket_limit = 512
@@ -163,7 +163,7 @@ class PostgresEngine:
 
     def matching_ids(self, plan: QueryPlan, ids: list[int]) -> list[int]:
         """The ids (any order) that match: through their buckets, or each document read once."""
-        with self._bitmap_cursor() as cursor:
+        with connection.cursor() as cursor:
             buckets = self._buckets([(i, i) for i in ids])
             if len(buckets) <= self.bucket_limit:
                 wanted = set(ids)
@@ -207,20 +207,22 @@ class PostgresEngine:
         return " | ".join(f"'{c}':*" for c in sorted(chars)) or None
 
     def _bitmap_cursor(self):
-        """A cursor whose plans AND the id range with the GIN index. PostgreSQL prices a tsvector
+        """A cursor whose plans AND an id range with the GIN index. PostgreSQL prices a tsvector
         check as nearly free, so for an id range it walks the primary key and checks every
         document (~10 µs each, 100 ms for 10,000 ids); the bitmap AND takes a few milliseconds.
         Nor a sequential scan: it is priced without the documents' TOAST reads (720 ms at 100k).
-        Nor parallel workers: the planner can't tell how rare the bucket lexemes are and splits
-        a 2 ms read between workers that take ~5 ms to start."""
-        return planner_settings(enable_indexscan="off", enable_seqscan="off", max_parallel_workers_per_gather=0)
+        Bucket reads need no settings: their one condition is the tsquery, which only GIN answers
+        (the connection already starts no parallel workers: settings.py). Skipping the settings'
+        transaction and round trip saves about 0.5 ms a read."""
+        return planner_settings(enable_indexscan="off", enable_seqscan="off")
 
     def window_ids(self, plan: QueryPlan, windows: list[tuple[int, int]], title_only: bool = False) -> list[int]:
         found: list[int] = []
-        with self._bitmap_cursor() as cursor:
-            buckets = self._buckets(windows)
-            if len(buckets) <= self.bucket_limit:
+        buckets = self._buckets(windows)
+        if len(buckets) <= self.bucket_limit:
+            with connection.cursor() as cursor:
                 return inside(self._bucket_matches(cursor, plan, buckets, title_only), windows)
+        with self._bitmap_cursor() as cursor:
             for start in range(0, len(windows), 200):
                 arms = windows[start : start + 200]
                 ranges = " OR ".join("article_id BETWEEN %s AND %s" for _ in arms)
@@ -232,7 +234,7 @@ class PostgresEngine:
         """GIN can't read matches in id order, and a plain ORDER BY … LIMIT fetches every match
         first: read id windows down from `below` until `limit` are found, each as wide as the
         density found so far says the rest needs (see next_width)."""
-        with self._bitmap_cursor() as cursor:
+        with connection.cursor() as cursor:
             if below is None:
                 cursor.execute(f"SELECT max(article_id) + 1 FROM {PG_TABLE}")
                 below = cursor.fetchone()[0] or 0
@@ -244,8 +246,9 @@ class PostgresEngine:
                 if len(buckets) <= self.bucket_limit:
                     window = [i for i in reversed(self._bucket_matches(cursor, plan, buckets, title_only)) if low <= i < below]
                 else:
-                    window = self._range_matches(cursor, plan, title_only, "article_id >= %s AND article_id < %s", [low, below], rows=below - low,
-                                                 tail=" ORDER BY article_id DESC LIMIT %s", tail_params=[limit - len(found)])
+                    with self._bitmap_cursor() as bitmap:
+                        window = self._range_matches(bitmap, plan, title_only, "article_id >= %s AND article_id < %s", [low, below], rows=below - low,
+                                                     tail=" ORDER BY article_id DESC LIMIT %s", tail_params=[limit - len(found)])
                 found += window[: limit - len(found)]
                 read, matched = read + below - low, matched + len(window)
                 below, width = low, next_width(width, limit - len(found), read, matched)
