@@ -895,3 +895,54 @@ def test_a_document_normalises_each_part_once_and_keeps_the_same_tokens(title, b
     document = build_document(7, title, byline, body)
     assert (document.title, document.byline, document.body) == tuple(" ".join(bigram_tokens(t)) for t in (title, byline, body))
     assert document.uni == " ".join(dict.fromkeys(unigram_tokens(title + " " + body + " " + byline)))
+
+
+def test_a_filter_memo_checks_batches_like_within_and_reads_the_span_once(many_years):
+    """FilterMemo: the same ids as within() for every batch; once the ids checked reach a sixth
+    of the span, one read of the span's passing ids, and later batches cost no statement."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.models import ArticleDistrict, District
+    from articles.search.sampling import FilterMemo, id_range, within
+    from articles.search.service import apply_filters
+
+    lukou = District.objects.get(slug="lukou")
+    articles = list(Article.objects.order_by("pk"))
+    ArticleDistrict.objects.bulk_create([ArticleDistrict(article=a, district=lukou) for a in articles[::3]])
+    filters = {"district": "lukou", "year": 1991}
+    filtered = apply_filters(Article.objects.all(), filters)
+    lo, hi = id_range(filters)
+    span = list(range(lo, hi + 1))
+    memo = FilterMemo(filtered, lambda: (lo, hi))
+    batches = [span[:10], span[20:60:8], span[60:], span[5:200:7], []]  # the third brings the total past a sixth of the span
+    statements = []
+    for batch in batches:
+        with CaptureQueriesContext(connection) as queries:
+            assert memo(batch) == within(filtered, batch)
+        statements.append(len(queries) - (1 if batch else 0))  # within()'s own statement above
+    assert statements == [1, 1, 1, 0, 0]
+    wide = FilterMemo(filtered, lambda: (lo, hi))
+    wide.max_span = hi - lo  # one id short of the span: never read whole
+    with CaptureQueriesContext(connection) as queries:
+        assert [wide(batch) for batch in batches] == [within(filtered, batch) for batch in batches]
+    assert len(queries) == 2 * 4  # each non-empty batch checked twice: by the memo and by within() here
+    # Ids past the span (imported out of date order) are checked as they are.
+    narrow = FilterMemo(filtered, lambda: (lo, lo + 29))  # 30 ids: the first check reads them all
+    assert narrow(span[:30]) == within(filtered, span[:30])  # the whole span: read
+    assert narrow(span[20:60]) == within(filtered, span[20:60]) != within(filtered, span[20:30])
+
+
+def test_only_postgresql_memoises_the_filters_of_a_search_in_few_dates(many_years):
+    """SQLite checks ids against the links for less than reading a span's passing ids."""
+    from django.db import connection
+
+    from articles.search.sampling import FilterMemo
+    from articles.search.service import _Search
+
+    def keeps(filters: dict):
+        return _Search(parse_query("株洲"), Article.objects.all(), filters, "relevance").keep
+
+    assert isinstance(keeps({"district": "lukou", "year": 1991}), FilterMemo) == (connection.vendor == "postgresql")
+    assert not isinstance(keeps({"district": "lukou"}), FilterMemo)  # the whole archive: never read whole
+    assert not isinstance(keeps({"district": "lukou", "date_from": dt.date(1990, 1, 1), "date_to": dt.date(1991, 6, 30)}), FilterMemo)

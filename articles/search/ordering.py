@@ -11,6 +11,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from django.db.models import Q
 
 from articles.models import Article
@@ -24,12 +27,14 @@ MAX_SCAN = 100_000
 
 
 def ordered_ids(engine, plan, filtered, restricted: bool, sample: Sample, order: str, limit: int,
-                span: tuple[int, int], archive_matches) -> tuple[list[int], bool]:
+                span: tuple[int, int], archive_matches, keep: Callable[[list[int]], list[int]] | None = None) -> tuple[list[int], bool]:
     """(ids, headline_first): headline_first when relevance fell back to headline matches first.
 
     archive_matches(): the word's matches in the whole archive. bm25 weighs each word by how
     rare it is archive-wide, and counting that costs as much as the whole match list.
+    keep: the ids that pass the filters (within(filtered, ids), or a FilterMemo of it).
     """
+    keep = keep or partial(within, filtered)
     if order in ("newest", "oldest"):
         if sample.exact:
             return by_date(sample.ids, descending=order == "newest")[:limit], False
@@ -38,7 +43,7 @@ def ordered_ids(engine, plan, filtered, restricted: bool, sample: Sample, order:
     if sample.word_matches() <= rank_limit and archive_matches() <= rank_limit:
         ranked = engine.ranked_window(plan, *span, limit=None if restricted else limit)
         if restricted:
-            allowed = set(sample.ids) if sample.exact else set(within(filtered, ranked))
+            allowed = set(sample.ids) if sample.exact else set(keep(ranked))
             ranked = [i for i in ranked if i in allowed]
         return ranked[:limit], False
     if sample.exact:  # every match is known: split it by a headline match in the span
@@ -46,7 +51,7 @@ def ordered_ids(engine, plan, filtered, restricted: bool, sample: Sample, order:
         ranked = by_date(sorted(headline), descending=True) + by_date([i for i in sample.ids if i not in headline], descending=True)
         return ranked[:limit], True
     filter_first = restricted and _filters_keep_fewer(sample, span)
-    return headline_first(engine, plan, filtered, restricted, limit, span, filter_first), True
+    return headline_first(engine, plan, filtered, restricted, limit, span, keep, filter_first), True
 
 
 def _filters_keep_fewer(sample: Sample, span: tuple[int, int]) -> bool:
@@ -90,19 +95,21 @@ def walk_by_date(engine, plan, filtered, limit: int, descending: bool) -> list[i
     return found[:limit]
 
 
-def headline_first(engine, plan, filtered, restricted: bool, limit: int, span: tuple[int, int], filter_first: bool = False) -> list[int]:
+def headline_first(engine, plan, filtered, restricted: bool, limit: int, span: tuple[int, int],
+                   keep: Callable[[list[int]], list[int]], filter_first: bool = False) -> list[int]:
     """Matches with every word in the headline, then the rest; each newest first (ids within span).
 
     filter_first: find the rest among the filtered articles instead (see _filters_keep_fewer);
-    headline matches are few and their column small, so they are always read word first."""
-    headline = _newest(engine, plan, filtered, restricted, limit, span, title_only=True)
+    headline matches are few and their column small, so they are always read word first.
+    keep: the ids that pass the filters."""
+    headline = _newest(engine, plan, keep, restricted, limit, span, title_only=True)
     rest: list[int] = []
     if len(headline) < limit:
         seen = set(headline)
         if filter_first:
             rest = _newest_filtered(engine, plan, filtered, limit, span, exclude=seen)
         else:
-            rest = [i for i in _newest(engine, plan, filtered, restricted, limit, span, exclude=seen) if i not in seen]
+            rest = [i for i in _newest(engine, plan, keep, restricted, limit, span, exclude=seen) if i not in seen]
     return by_date(headline, descending=True) + by_date(rest, descending=True)[: limit - len(headline)]
 
 
@@ -122,7 +129,7 @@ def _newest_filtered(engine, plan, filtered, limit: int, span: tuple[int, int], 
     return found[:limit]
 
 
-def _newest(engine, plan, filtered, restricted: bool, limit: int, span: tuple[int, int], title_only: bool = False,
+def _newest(engine, plan, keep, restricted: bool, limit: int, span: tuple[int, int], title_only: bool = False,
             exclude: set | None = None) -> list[int]:
     """Matches from the top of span down (the newest imported), past the reader's filters, until `limit`."""
     found: list[int] = []
@@ -132,7 +139,7 @@ def _newest(engine, plan, filtered, restricted: bool, limit: int, span: tuple[in
         scanned += len(ids)
         if not ids:
             break
-        kept = within(filtered, ids) if restricted else ids
+        kept = keep(ids) if restricted else ids
         kept_set = set(kept) - (exclude or set())
         found += [i for i in ids if i in kept_set]
         if len(ids) < size:

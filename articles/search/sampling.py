@@ -15,7 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import connection
 from django.db.models import BooleanField, F, Max, Min
@@ -64,10 +66,14 @@ def significant(estimate: int) -> int:
 
 
 def sample_matches(engine, plan, filtered, restricted: bool, filters: dict, target: int | None = None,
-                   archive: ArchiveBounds | None = None) -> Sample:
+                   archive: ArchiveBounds | None = None, keep: Callable[[list[int]], list[int]] | None = None,
+                   id_span: Callable[[], tuple[int, int]] | None = None) -> Sample:
     """target: the matches wanted in the sample (SAMPLE_TARGET); fewer for a rough count (see service.archive_matches).
-    archive: the archive's bounds, when the caller has read them already."""
+    archive: the archive's bounds, when the caller has read them already.
+    keep: the ids that pass the filters (within(filtered, ids), or a FilterMemo of it).
+    id_span: the id range of the dates searched (id_range), when the caller keeps it."""
     target = target or SAMPLE_TARGET
+    keep = keep or partial(within, filtered)
     archive = archive or archive_bounds()
     spans = stratum_spans(filters, archive)
     if not spans:
@@ -87,7 +93,7 @@ def sample_matches(engine, plan, filtered, restricted: bool, filters: dict, targ
         fresh = [piece for index, window in enumerate(windows) for piece in _outside(window, read[index] if read else None)]
         found = engine.window_ids(plan, fresh) if fresh else []
         candidates = sorted(candidates + found)
-        ids = sorted(ids + within(filtered, found)) if restricted else candidates
+        ids = sorted(ids + keep(found)) if restricted else candidates
         read = windows
         covered = sum(b - a + 1 for a, b in windows) / total
         sample = Sample(ids=ids, fraction=covered, candidates=len(candidates))
@@ -104,8 +110,8 @@ def sample_matches(engine, plan, filtered, restricted: bool, filters: dict, targ
             wanted -= 1
         level = wanted
     # Every match: the whole id range of the dates searched (spans can miss ids imported out of order).
-    candidates = engine.window_ids(plan, [id_range(filters, archive)])
-    return Sample(ids=within(filtered, candidates) if restricted else candidates, fraction=1.0, candidates=len(candidates))
+    candidates = engine.window_ids(plan, [id_span() if id_span else id_range(filters, archive)])
+    return Sample(ids=keep(candidates) if restricted else candidates, fraction=1.0, candidates=len(candidates))
 
 
 def next_level(level: int, found: int, target: int | None = None, coverage=None) -> int:
@@ -184,6 +190,35 @@ def within(filtered, ids: list[int]) -> list[int]:
         return sorted(pk for pk in ranged.order_by().values_list("pk", flat=True).distinct() if pk in wanted)
     listed = _links_among(filtered.filter(pk_among(ids)), *among("", ids))
     return sorted(listed.order_by().values_list("pk", flat=True).distinct())
+
+
+class FilterMemo:
+    """within() for one search whose dates hold few article ids: once the ids checked add up to
+    a sixth of the span, the ids of the whole span that pass the filters are read in one
+    statement, and every later check is a set lookup. Checking ids costs about five times more
+    per id than reading the span (at 1M, PostgreSQL, a district in one year: 2,698 ids checked in
+    6.1 ms, the year's 14,600 read in 6.5 ms), and a search checks its matches up to four times
+    (two sample levels, the headline and the other matches)."""
+
+    # At most about a year of articles (14,600 at 1M): a wider span costs more to read than the
+    # checks it saves.
+    max_span = 20_000
+
+    def __init__(self, filtered, span: Callable[[], tuple[int, int]]):
+        self.filtered, self._span, self._checked, self._passing = filtered, span, 0, None
+
+    def __call__(self, ids: list[int]) -> list[int]:
+        if not ids:
+            return []
+        lo, hi = self._span()
+        if hi - lo + 1 > self.max_span or not lo <= min(ids) <= max(ids) <= hi:  # wide, or imported out of date order
+            return within(self.filtered, ids)
+        if self._passing is None:
+            self._checked += len(ids)
+            if 6 * self._checked < hi - lo + 1:
+                return within(self.filtered, ids)
+            self._passing = set(within(self.filtered, list(range(lo, hi + 1))))
+        return sorted(self._passing.intersection(ids))
 
 
 def _links_among(queryset, condition: str, params: list):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,7 +22,8 @@ from articles.search.facets import summarize
 from articles.search.hits import Hit, load_hits
 from articles.search.ordering import ordered_ids
 from articles.search.query import QueryPlan, parse_query
-from articles.search.sampling import ROUGH_TARGET, ArchiveBounds, Sample, archive_bounds, id_range, sample_matches
+from articles.search.sampling import (ROUGH_TARGET, ArchiveBounds, FilterMemo, Sample, archive_bounds, date_bounds, id_range,
+                                      sample_matches, within)
 
 ORDERS = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
 MAX_PAGE_SIZE = 100
@@ -33,6 +34,9 @@ MAX_RESULTS = 1_000
 FIRST_RESULTS = 100
 # Facets and the chart count at most this many of the sampled matches (an even subsample beyond).
 FACET_IDS = 1_000
+# A filtered search in at most a year's dates checks its matches against the filter through a
+# FilterMemo (where the engine gains by it); finding a wider span's ids costs more than it saves.
+MEMO_DAYS = 366
 
 
 @dataclass
@@ -108,9 +112,24 @@ class _Search:
         """Read once for the search's samples and ranking, and only when they aren't cached."""
         return archive_bounds()
 
+    @cached_property
+    def span(self) -> tuple[int, int]:
+        """The id range of the dates searched."""
+        return id_range(self.filters, self.archive)
+
+    @cached_property
+    def keep(self):
+        """The matches that pass the filters: checked batch by batch, or, in dates holding few
+        articles, against the span's passing ids read once (FilterMemo, where the engine gains by it)."""
+        dates = date_bounds(self.filters, self.archive) if self.engine.memo_filters and self.restricted else None
+        if dates and (dates[1] - dates[0]).days <= MEMO_DAYS:
+            return FilterMemo(self.filtered, lambda: self.span)
+        return partial(within, self.filtered)
+
     def sample(self) -> Sample:
         if self._sample is None:
-            self._sample = sample_matches(self.engine, self.plan, self.filtered, self.restricted, self.filters, archive=self.archive)
+            self._sample = sample_matches(self.engine, self.plan, self.filtered, self.restricted, self.filters, archive=self.archive,
+                                          keep=self.keep, id_span=lambda: self.span)
         return self._sample
 
     def archive_matches(self) -> int:
@@ -143,9 +162,9 @@ class _Search:
         cached = next((found[key] for key in keys if key in found), None)
         if cached is None:
             sample = self.sample()
-            span = (sample.ids[0], sample.ids[-1]) if sample.exact and sample.ids else id_range(self.filters, self.archive)
+            span = (sample.ids[0], sample.ids[-1]) if sample.exact and sample.ids else self.span
             cached = ordered_ids(self.engine, self.plan, self.filtered, self.restricted, sample, self.order, limit, span,
-                                 self.archive_matches)
+                                 self.archive_matches, self.keep)
             cache.set(keys[0], cached, settings.PAGE_CACHE_SECONDS)
         return cached
 

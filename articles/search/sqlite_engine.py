@@ -18,6 +18,9 @@ class SQLiteEngine:
     rank_all_limit = 20_000
     # FTS5 reads a doclist's id range at any granularity: sample windows are used as they are.
     read_unit = 1
+    # SQLite checks ids against the links in-process for less than reading a span's passing ids
+    # (district + year at 100k: 19.5 ms checking, 25.7 ms with FilterMemo).
+    memo_filters = False
 
     def match_expression(self, plan: QueryPlan, rank: bool = False, title_only: bool = False) -> str:
         def word(tokens: list[str], headline: bool) -> str:
