@@ -14,6 +14,7 @@ from articles.importing.lanes import auto_lanes, check_lanes
 from articles.importing.service import KnownFiles, import_paths
 from articles.models import Article, Author, Issue, Page, SourceFile
 from articles.search import indexing
+from articles.search.engines import PostgresEngine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from generate import generate  # noqa: E402
@@ -144,3 +145,31 @@ def test_a_new_file_creates_its_new_authors_first_in_name_order(db):
     context.prepare_authors(names)
     created = list(Author.objects.exclude(name="王五").order_by("pk").values_list("name", flat=True))
     assert created == sorted(names - {"王五"}) and context.authors_created == 6
+
+
+@postgres_only
+@pytest.mark.parametrize("lanes", [1, 2])
+def test_a_large_run_writes_with_the_engines_bulk_settings_then_puts_them_back(transactional_db, seed_dir, monkeypatch, lanes):
+    def settings() -> tuple[str, str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('gin_pending_list_limit'), current_setting('work_mem')")
+            return cursor.fetchone()
+
+    before, seen = settings(), []
+    real = service.write_file
+
+    def spy(source, *args, **kwargs):
+        seen.append(settings())  # on the writing lane's connection
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(service, "write_file", spy)
+    bulk = PostgresEngine.bulk_write_settings
+    monkeypatch.setattr(service, "BULK_FROM", 5)  # the seeds' five files make a large run
+    assert import_paths([str(seed_dir)], lanes=lanes).count("imported") == 5
+    assert set(seen) == {(bulk["gin_pending_list_limit"], bulk["work_mem"])} != {before}
+    assert settings() == before  # the calling thread's connection goes on as it was
+    wipe()
+    seen.clear()
+    monkeypatch.setattr(service, "BULK_FROM", 6)  # a small run: the server's settings
+    assert import_paths([str(seed_dir)], lanes=lanes).count("imported") == 5
+    assert set(seen) == {before}

@@ -19,10 +19,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
 
 from django.db import connection, connections
 
 from articles.importing.context import RunContext
+from articles.search.planner import session_settings
 
 PARALLEL_FROM = 50  # files: below this a worker process or a second lane costs more than it saves
 MAX_LANES = 4
@@ -54,11 +56,13 @@ def check_lanes(lanes: int) -> None:
 class Lane:
     """One writer: a thread with its own connection (threaded), or the calling thread."""
 
-    def __init__(self, threaded: bool, make_batch: Callable[[], object]):
+    def __init__(self, threaded: bool, make_batch: Callable[[], object], settings: dict[str, str] | None = None):
         self.threaded = threaded
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-lane") if threaded else None
         self.batch = make_batch()
         self.context: RunContext | None = None
+        self.settings = settings or {}  # the connection's, while the lane writes (session_settings)
+        self._settings = ExitStack()
 
     def submit(self, fn: Callable, *args) -> Future:
         if self._executor:
@@ -72,6 +76,7 @@ class Lane:
 
     def load_context(self) -> Future:
         def load(lane: Lane) -> None:
+            lane._settings.enter_context(session_settings(lane.settings))
             lane.context = RunContext.load()
 
         return self.submit(load)
@@ -83,6 +88,7 @@ class Lane:
             try:
                 lane.batch.flush()
             finally:
+                lane._settings.close()  # the calling thread's connection goes on as it was
                 if lane.threaded:
                     connections.close_all()  # this thread's connections only
 
@@ -94,10 +100,10 @@ class Lane:
 
 
 class Lanes:
-    """`count` lanes; a file's lane is chosen by its issue date."""
+    """`count` lanes; a file's lane is chosen by its issue date. `settings`: each lane's connection's."""
 
-    def __init__(self, count: int, make_batch: Callable[[], object], load_context: bool = True):
-        self.lanes = [Lane(threaded=count > 1, make_batch=make_batch) for _ in range(count)]
+    def __init__(self, count: int, make_batch: Callable[[], object], load_context: bool = True, settings: dict[str, str] | None = None):
+        self.lanes = [Lane(threaded=count > 1, make_batch=make_batch, settings=settings) for _ in range(count)]
         if load_context:
             for future in [lane.load_context() for lane in self.lanes]:
                 future.result()

@@ -31,6 +31,7 @@ from articles.importing.prepare import Job, Prepared, prepare_all
 from articles.importing.writer import write_file
 from articles.models import Article, SourceFile
 from articles.search import indexing
+from articles.search.engines import get_engine
 from articles.signals import notify_articles_changed
 
 logger = logging.getLogger(__name__)
@@ -116,6 +117,8 @@ class ChangeBatch:
 
 
 INDEX_BATCH_FILES = 20
+# A run of this many files writes with the search engine's bulk_write_settings (batched index merges).
+BULK_FROM = PARALLEL_FROM
 PENDING_PER_LANE = 8  # files handed to a lane and not yet written: bounds the memory they hold
 
 
@@ -202,7 +205,8 @@ def import_paths(
     check_lanes(lanes)
     if not dry_run:
         report.reindexed = indexing.index_unannounced(recent_files=INDEX_BATCH_FILES * MAX_LANES)
-    writers = Lanes(lanes, make_batch=lambda: ChangeBatch(every=INDEX_BATCH_FILES), load_context=not dry_run)
+    bulk = get_engine().bulk_write_settings if len(files) >= BULK_FROM else {}
+    writers = Lanes(lanes, make_batch=lambda: ChangeBatch(every=INDEX_BATCH_FILES), load_context=not dry_run, settings=bulk)
     pending: deque[tuple[Future, Callable[[], None] | None]] = deque()
 
     def collect(keep: int) -> None:

@@ -84,6 +84,15 @@ class PostgresEngine:
     # Checking matches against the filters' links costs ~2 µs an id, about five times more than
     # reading the passing ids of a small span: a search in few dates reads them once (FilterMemo).
     memo_filters = True
+    # A large import's connections (importing/lanes.py). Each document's ~4,000 lexemes go to the
+    # GIN indexes' pending lists, which the writer merges into the trees once a list passes
+    # gin_pending_list_limit, work_mem at a time, visiting every lexeme's posting list in the
+    # batch. At the 4 MB defaults a batch is ~50 documents, and the merges were the largest
+    # part of the server's work (perf: 38 % of its CPU at 150k articles), growing with the
+    # trees: the import went from 453 to 385 articles/s between 131k and 204k articles. In
+    # batches of 64 MB (~800 documents) each posting list is visited 16 times less: 452-482/s
+    # there. A search meanwhile reads the longer list whole; the import flushes it at its end.
+    bulk_write_settings = {"gin_pending_list_limit": "64MB", "work_mem": "64MB"}
 
     def tsquery(self, plan: QueryPlan, rank: bool = False, title_only: bool = False, loose: bool = False) -> str:
         """loose: a word's bigrams anywhere in the document, not in sequence (see _phrase_checked)."""
