@@ -1,7 +1,7 @@
 """Import lanes: several connections writing one run on PostgreSQL must write what one does."""
 
 import sys
-from collections import Counter
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -10,11 +10,12 @@ from django.db import IntegrityError, connection
 
 from articles.choices import ImportStatus
 from articles.importing import service
-from articles.importing.lanes import auto_lanes, check_lanes
-from articles.importing.service import KnownFiles, import_paths
+from articles.importing.lanes import Lane, ProcessLane, auto_lanes, check_lanes
+from articles.importing.prepare import Job
+from articles.importing.service import ChangeBatch, KnownFiles, import_paths
 from articles.models import Article, Author, Issue, Page, SourceFile
 from articles.search import indexing
-from articles.search.engines import PostgresEngine
+from articles.search.engines import PostgresEngine, get_engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from generate import generate  # noqa: E402
@@ -65,8 +66,18 @@ def test_two_lanes_write_what_one_lane_writes(transactional_db, tmp_path):
     assert again.count("unchanged") == 48 and snapshot() == expected  # idempotent
 
 
-@postgres_only
-def test_a_file_that_collides_with_the_other_lane_is_retried(transactional_db, seed_dir, monkeypatch):
+def written_lane(concurrent: bool = True, settings: dict | None = None) -> Lane:
+    """A lane on this thread's connection, as a lane process runs it."""
+    lane = Lane(partial(ChangeBatch, every=service.INDEX_BATCH_FILES), concurrent=concurrent, settings=settings)
+    lane.open()
+    return lane
+
+
+def read_seed(path: Path):
+    return service.read(Job(path=path, label=str(path), max_bytes=10_000_000))
+
+
+def test_a_lane_beside_others_retries_a_file_that_collided(db, seed_dir, monkeypatch):
     real = service.write_file
     calls = []
 
@@ -77,32 +88,37 @@ def test_a_file_that_collides_with_the_other_lane_is_retried(transactional_db, s
         return real(source, *args, **kwargs)
 
     monkeypatch.setattr(service, "write_file", collide_once)
-    report = import_paths([str(seed_dir)], lanes=2)
-    assert not report.failed and report.count("imported") == 5
-    attempts = Counter(calls)
-    # The file that collided is written twice; another may collide for real (two new homophone authors, one slug).
-    assert len(attempts) == 5 and attempts[calls[0]] == 2 and max(attempts.values()) == 2
-    assert Article.objects.count() == report.total("articles")
+    path = sorted(seed_dir.glob("*.txt"))[0]
+    report = service.parse_and_write(written_lane(), read_seed(path), False)
+    assert report.status == "imported" and calls == [str(path)] * 2
+    assert Article.objects.count() == report.articles > 0
 
 
-@postgres_only
-def test_a_conflict_that_persists_fails_the_file_and_nothing_of_it_is_written(transactional_db, seed_dir, monkeypatch):
-    victim = sorted(seed_dir.glob("*.txt"))[1].name
+def test_a_conflict_that_persists_fails_the_file_and_nothing_of_it_is_written(db, seed_dir, monkeypatch):
     real = service.write_file
 
     def always_collide(source, *args, **kwargs):
-        if source.path.endswith(victim):
-            real(source, *args, **kwargs)  # rows written, then the transaction fails
-            raise IntegrityError("duplicate key value violates unique constraint")
-        return real(source, *args, **kwargs)
+        real(source, *args, **kwargs)  # rows written, then the transaction fails
+        raise IntegrityError("duplicate key value violates unique constraint")
 
     monkeypatch.setattr(service, "write_file", always_collide)
-    report = import_paths([str(seed_dir)], lanes=2)
-    assert [f.path.endswith(victim) for f in report.failed] == [True]
-    assert "写入数据库失败" in report.failed[0].message
+    path = sorted(seed_dir.glob("*.txt"))[1]
+    report = service.parse_and_write(written_lane(), read_seed(path), False)
+    assert report.status == "failed" and "写入数据库失败" in report.message
     failed = SourceFile.objects.get(status=ImportStatus.FAILED)
-    assert failed.path.endswith(victim) and not Page.objects.filter(source_file=failed).exists()
-    assert Article.objects.count() == report.total("articles")
+    assert failed.path == str(path) and not Page.objects.filter(source_file=failed).exists() and not Article.objects.exists()
+
+
+def test_a_lane_alone_does_not_retry(db, seed_dir, monkeypatch):
+    calls = []
+
+    def collide(source, *args, **kwargs):
+        calls.append(source.path)
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(service, "write_file", collide)
+    report = service.parse_and_write(written_lane(concurrent=False), read_seed(sorted(seed_dir.glob("*.txt"))[0]), False)
+    assert report.status == "failed" and len(calls) == 1
 
 
 def test_lanes_are_refused_where_they_cannot_work(db):
@@ -115,6 +131,16 @@ def test_lanes_are_refused_where_they_cannot_work(db):
     with pytest.raises(CommandError, match="SQLite|事务") as raised:
         call_command("import_seeds", "--lanes", "2")
     assert raised.value.returncode == 2 and not SourceFile.objects.exists()
+
+
+@postgres_only
+def test_lanes_parse_their_own_files_so_parsing_workers_are_refused_beside_them(transactional_db, seed_dir):
+    with pytest.raises(CommandError, match="several lanes parse their own files") as raised:
+        call_command("import_seeds", str(seed_dir), "--lanes", "2", "--workers", "1")
+    assert raised.value.returncode == 2
+    with pytest.raises(ValueError, match="several lanes parse their own files"):
+        import_paths([str(seed_dir)], lanes=2, workers=1)
+    assert not SourceFile.objects.exists()
 
 
 def test_a_big_run_gets_two_lanes_on_postgresql_only(transactional_db):
@@ -147,29 +173,45 @@ def test_a_new_file_creates_its_new_authors_first_in_name_order(db):
     assert created == sorted(names - {"王五"}) and context.authors_created == 6
 
 
+def pg_settings(lane=None) -> tuple[str, str]:
+    """This connection's GIN merge settings (module level: a lane process runs it too)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('gin_pending_list_limit'), current_setting('work_mem')")
+        return cursor.fetchone()
+
+
+BULK = (PostgresEngine.bulk_write_settings["gin_pending_list_limit"], PostgresEngine.bulk_write_settings["work_mem"])
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="GIN merge settings are PostgreSQL's")
+def test_a_lane_writes_with_its_settings_and_puts_them_back(db):
+    before = pg_settings()
+    lane = written_lane(settings=PostgresEngine.bulk_write_settings)
+    assert pg_settings() == BULK != before
+    lane.finish()
+    assert pg_settings() == before
+
+
 @postgres_only
-@pytest.mark.parametrize("lanes", [1, 2])
-def test_a_large_run_writes_with_the_engines_bulk_settings_then_puts_them_back(transactional_db, seed_dir, monkeypatch, lanes):
-    def settings() -> tuple[str, str]:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT current_setting('gin_pending_list_limit'), current_setting('work_mem')")
-            return cursor.fetchone()
+def test_a_lane_process_writes_with_its_settings(transactional_db):
+    lane = ProcessLane(partial(ChangeBatch, every=service.INDEX_BATCH_FILES), PostgresEngine.bulk_write_settings)
+    try:
+        assert lane.submit(pg_settings).result() == BULK
+    finally:
+        assert lane.close() == 0  # no authors created
+    assert pg_settings() != BULK  # this connection was never changed
 
-    before, seen = settings(), []
-    real = service.write_file
 
-    def spy(source, *args, **kwargs):
-        seen.append(settings())  # on the writing lane's connection
-        return real(source, *args, **kwargs)
+@pytest.mark.parametrize("files, bulk", [(5, True), (6, False)])
+def test_a_large_run_gives_its_lanes_the_engines_bulk_settings(db, seed_dir, monkeypatch, files, bulk):
+    given = []
 
-    monkeypatch.setattr(service, "write_file", spy)
-    bulk = PostgresEngine.bulk_write_settings
-    monkeypatch.setattr(service, "BULK_FROM", 5)  # the seeds' five files make a large run
-    assert import_paths([str(seed_dir)], lanes=lanes).count("imported") == 5
-    assert set(seen) == {(bulk["gin_pending_list_limit"], bulk["work_mem"])} != {before}
-    assert settings() == before  # the calling thread's connection goes on as it was
-    wipe()
-    seen.clear()
-    monkeypatch.setattr(service, "BULK_FROM", 6)  # a small run: the server's settings
-    assert import_paths([str(seed_dir)], lanes=lanes).count("imported") == 5
-    assert set(seen) == {before}
+    class SpiedLanes(service.Lanes):
+        def __init__(self, *args, settings=None, **kwargs):
+            given.append(settings)
+            super().__init__(*args, settings=settings, **kwargs)
+
+    monkeypatch.setattr(service, "Lanes", SpiedLanes)
+    monkeypatch.setattr(service, "BULK_FROM", files)  # the seeds' five files: a large run, or not
+    assert import_paths([str(seed_dir)]).count("imported") == 5
+    assert given == [get_engine().bulk_write_settings if bulk else {}]

@@ -313,8 +313,8 @@ def test_an_issue_number_printed_for_another_date_is_an_error_for_that_file(db, 
 def test_a_parser_crash_on_one_file_is_reported_and_the_run_goes_on(db, seed_dir, tmp_path, monkeypatch):
     from articles.importing import prepare
 
-    real = prepare.parse_bytes
-    monkeypatch.setattr(prepare, "parse_bytes", lambda data: 1 / 0 if data.endswith(b"CRASH") else real(data))
+    real = prepare.parse_text
+    monkeypatch.setattr(prepare, "parse_text", lambda text: 1 / 0 if text.endswith("CRASH") else real(text))
     (tmp_path / "a.txt").write_bytes(next(seed_dir.glob("000_*.txt")).read_bytes() + b"CRASH")
     shutil.copy(next(seed_dir.glob("004_*.txt")), tmp_path / "b.txt")
     report = import_paths([str(tmp_path)])

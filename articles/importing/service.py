@@ -5,17 +5,19 @@
 Idempotent: an unchanged file (same sha256) is skipped without a write; a changed file
 replaces what came from it (editor corrections kept); a failed file writes nothing.
 Which file is new, unchanged or a duplicate is decided here, in file order; the writing
-happens in lanes (articles/importing/lanes.py): several connections at once on PostgreSQL.
+happens in lanes (articles/importing/lanes.py): several processes at once on PostgreSQL.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import zlib
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -25,9 +27,9 @@ from django.utils import timezone
 from articles.cache import bumps_deferred
 from articles.choices import ImportStatus
 from articles.importing.files import collect_files, display_path
-from articles.importing.issues import UNDATED, ImportProblem
+from articles.importing.issues import ImportProblem
 from articles.importing.lanes import MAX_LANES, PARALLEL_FROM, Lane, Lanes, auto_lanes, check_lanes, completed
-from articles.importing.prepare import Job, Prepared, prepare_all
+from articles.importing.prepare import Job, Prepared, parse, path_date, prepare_all, read
 from articles.importing.writer import write_file
 from articles.models import Article, SourceFile
 from articles.search import indexing
@@ -120,6 +122,9 @@ INDEX_BATCH_FILES = 20
 # A run of this many files writes with the search engine's bulk_write_settings (batched index merges).
 BULK_FROM = PARALLEL_FROM
 PENDING_PER_LANE = 8  # files handed to a lane and not yet written: bounds the memory they hold
+# Written files whose reports wait for an earlier file (reported in file order): a lane may run
+# this far ahead of a slower one before the run waits for the slower one.
+UNREPORTED_PER_LANE = 64
 
 
 def auto_workers(file_count: int) -> int:
@@ -190,8 +195,9 @@ def import_paths(
 ) -> RunReport:
     """Import files and directories.
 
-    `workers`: parsing processes; `lanes`: database connections writing at once (several only
-    on PostgreSQL). None chooses either by the run's size and the database.
+    `lanes`: database connections writing at once, each a process that parses the files it
+    writes (several only on PostgreSQL). `workers`: parsing processes beside a single lane.
+    None chooses either by the run's size and the database; asking for workers means one lane.
     """
     report = RunReport(dry_run=dry_run)
     files, problems = collect_files(paths)
@@ -200,13 +206,17 @@ def import_paths(
     known = KnownFiles()
     seen_in_run: dict[str, str] = {}
     jobs = (_job(path, known) for path in files)
-    workers = auto_workers(len(files)) if workers is None else workers
-    lanes = 1 if dry_run else auto_lanes(len(files)) if lanes is None else lanes
+    if dry_run or lanes is None:  # a dry run writes nothing: one lane, in this process
+        lanes = 1 if dry_run or workers else auto_lanes(len(files))
     check_lanes(lanes)
+    if lanes > 1 and workers:
+        raise ValueError("多个写入连接各自解析文件,不能再指定解析进程 (several lanes parse their own files: no parsing workers)")
+    workers = auto_workers(len(files)) if workers is None and lanes == 1 else workers or 0
     if not dry_run:
         report.reindexed = indexing.index_unannounced(recent_files=INDEX_BATCH_FILES * MAX_LANES)
     bulk = get_engine().bulk_write_settings if len(files) >= BULK_FROM else {}
-    writers = Lanes(lanes, make_batch=lambda: ChangeBatch(every=INDEX_BATCH_FILES), load_context=not dry_run, settings=bulk)
+    writers = Lanes(lanes, make_batch=partial(ChangeBatch, every=INDEX_BATCH_FILES), load_context=not dry_run, settings=bulk,
+                    room=PENDING_PER_LANE)
     pending: deque[tuple[Future, Callable[[], None] | None]] = deque()
 
     def collect(keep: int) -> None:
@@ -220,16 +230,18 @@ def import_paths(
             if progress:
                 progress(file_report)
 
+    # Several lanes each parse what they write, so the parsing is spread over every core.
+    stream, write = (map(read, jobs), parse_and_write) if lanes > 1 else (prepare_all(jobs, workers), write_prepared)
     try:
-        for prepared in prepare_all(jobs, workers):
+        for prepared in stream:
             decided = decide(prepared, known, seen_in_run, dry_run)
             if decided is not None:
                 pending.append((completed(decided), None))
             else:
                 may_exist = prepared.path in known.by_path
                 undo = known.record(prepared.path, prepared.sha256, prepared.text_sha256, ImportStatus.IMPORTED)
-                pending.append((writers.submit(_lane_key(prepared), write_prepared, prepared, may_exist), undo))
-            collect(keep=PENDING_PER_LANE * lanes)
+                pending.append((writers.submit(_lane_key(prepared.path), write, prepared, may_exist), undo))
+            collect(keep=UNREPORTED_PER_LANE * lanes)
         collect(keep=0)
     finally:
         writers.close()  # announces what is left to the index, however the run ends
@@ -244,9 +256,13 @@ def import_paths(
     return report
 
 
-def _lane_key(prepared: Prepared) -> int:
-    """One issue date, one lane: a day's files are written in order by one connection."""
-    return (prepared.parsed.issue_date.date or UNDATED).toordinal()
+def _lane_key(path: str) -> int:
+    """One issue date, one lane, so a day's files are written in order by one connection: the
+    date the path names (the issue's, unless a masthead says otherwise), known before parsing.
+    Files without one are spread by path; two of one issue in two lanes are kept apart by the
+    unique constraints, and the one that collides is retried (write_prepared)."""
+    named = path_date(path)
+    return named[0].toordinal() if named else zlib.crc32(path.encode())
 
 
 def refresh_planner_statistics() -> None:
@@ -309,9 +325,17 @@ class _LaneConflict(Exception):
 CONFLICT_RETRIES = 3  # each conflict means another lane committed: progress, not a loop
 
 
+def parse_and_write(lane: Lane, prepared: Prepared, may_exist: bool) -> FileReport:
+    """A lane process's part of a file it was handed read (see import_paths)."""
+    prepared = parse(prepared)
+    if prepared.error:
+        return _failed(prepared, prepared.error, dry_run=False)
+    return write_prepared(lane, prepared, may_exist)
+
+
 def write_prepared(lane: Lane, prepared: Prepared, may_exist: bool) -> FileReport:
     """The database half for one file, in its own transaction. A lane beside others retries conflicts."""
-    for _ in range(CONFLICT_RETRIES if lane.threaded else 0):
+    for _ in range(CONFLICT_RETRIES if lane.concurrent else 0):
         try:
             return _write(lane, prepared, may_exist, conflicts_raise=True)
         except _LaneConflict as exc:

@@ -22,11 +22,12 @@ class Command(BaseCommand):
         parser.add_argument("--progress", action="store_true", help="show a progress bar even when not on a terminal")
         parser.add_argument(
             "--workers", type=int, default=None, choices=range(9), metavar="N",
-            help="parsing processes beside the writer (0: none; default: 1 for runs of 50+ files on 2+ cores)",
+            help="parsing processes beside a single writer (0: none; default: 1 for one-lane runs of 50+ files on 2+ cores)",
         )
         parser.add_argument(
             "--lanes", type=int, default=None, choices=range(1, MAX_LANES + 1), metavar="N",
-            help="database connections writing at once, PostgreSQL only (default: 2 there for runs of 50+ files on 2+ cores, else 1)",
+            help="processes writing at once, each parsing its own files and with its own connection; PostgreSQL only "
+                 "(default: 2 there for runs of 50+ files on 2+ cores, else 1)",
         )
 
     def handle(self, *args, paths, dry_run, progress, workers, lanes, **options):
@@ -36,6 +37,8 @@ class Command(BaseCommand):
                 check_lanes(lanes)
             except ValueError as exc:  # several lanes on SQLite
                 raise CommandError(str(exc), returncode=2) from exc
+            if lanes > 1 and workers:
+                raise CommandError("--workers 只用于单个写入连接;多个写入连接各自解析文件 (several lanes parse their own files)", returncode=2)
         bar = None
         if progress or sys.stderr.isatty():
             bar = tqdm(desc="导入", unit="file", file=sys.stderr, dynamic_ncols=True)
