@@ -248,7 +248,7 @@ def import_paths(
     if not dry_run:
         report.authors_created = writers.authors_created
         if report.total("articles"):
-            indexing.flush()  # cheap (a few MB at most), and every search would scan it
+            indexing.flush()  # at most a pending list per index (64 MB after a bulk run): every search would scan it
         if report.total("articles") >= ANALYZE_AFTER_ARTICLES:
             refresh_planner_statistics()
             if report.total("articles") >= COMPACT_AFTER_SHARE * Article.objects.count():
