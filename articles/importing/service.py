@@ -16,7 +16,6 @@ import zlib
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from articles.importing.files import collect_files, display_path
 from articles.importing.issues import ImportProblem
 from articles.importing.lanes import MAX_LANES, PARALLEL_FROM, Lane, Lanes, auto_lanes, check_lanes, completed
 from articles.importing.prepare import Job, Prepared, parse, path_date, prepare_all, read
+from articles.importing.reports import FileReport, RunReport
 from articles.importing.writer import write_file
 from articles.models import Article, SourceFile
 from articles.search import indexing
@@ -42,44 +42,6 @@ ANALYZE_AFTER_ARTICLES = 1_000
 # A run that adds this share of the archive (and at least ANALYZE_AFTER_ARTICLES) then merges
 # the full-text index: that rewrites the whole index, so it waits for an import of comparable size.
 COMPACT_AFTER_SHARE = 0.1
-
-
-@dataclass
-class FileReport:
-    path: str
-    status: str  # imported, unchanged, duplicate, failed, parsed (dry run)
-    message: str = ""
-    issue_date: str = ""
-    pages: int = 0
-    articles: int = 0
-    flagged: int = 0
-    kept: list[str] = field(default_factory=list)
-
-
-@dataclass
-class RunReport:
-    files: list[FileReport] = field(default_factory=list)
-    authors_created: int = 0
-    reindexed: int = 0  # articles a killed earlier run committed but never indexed
-    dry_run: bool = False
-
-    def count(self, status: str) -> int:
-        return sum(f.status == status for f in self.files)
-
-    @property
-    def failed(self) -> list[FileReport]:
-        return [f for f in self.files if f.status == "failed"]
-
-    @property
-    def issues(self) -> int:
-        return len({f.issue_date for f in self.files if f.issue_date and f.status in ("imported", "parsed")})
-
-    def total(self, name: str) -> int:
-        return sum(getattr(f, name) for f in self.files if f.status in ("imported", "parsed"))
-
-    @property
-    def kept(self) -> list[str]:
-        return [line for f in self.files for line in f.kept]
 
 
 class ChangeBatch:
