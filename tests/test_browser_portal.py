@@ -136,7 +136,8 @@ def test_search_results_start_on_a_phones_first_screen(browser, live_server, see
     context.close()
 
 
-PAGES = ["/", "/archive/", "/archive/2023/", "/archive/2023/02/", "/2023/02/09/", "/2023/02/09/1/", "/2023/02/09/1/1/", "/2023/12/29/2/1/", "/sections/", "/sections/tou-ban/", "/districts/", "/districts/lukou/", "/authors/", "/authors/zou-yi-min/", "/search/?q=渌口", "/2023/02/30/"]
+PAGES = ["/", "/archive/", "/archive/2023/", "/archive/2023/02/", "/2023/02/09/", "/2023/02/09/1/", "/2023/02/09/1/1/", "/2023/12/29/2/1/", "/sections/", "/sections/tou-ban/", "/districts/", "/districts/lukou/", "/authors/", "/authors/zou-yi-min/", "/search/?q=渌口", "/2023/02/30/",
+         "/search/?q=" + "x" * 200]  # a query that cannot wrap: the heading that repeats it must
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
