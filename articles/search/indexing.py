@@ -65,7 +65,7 @@ def rebuild(progress: Callable[[int], None] | None = None, batch: int = BATCH) -
     while True:
         chunk = list(Article.objects.filter(pk__gt=last_id).order_by("pk").values_list("pk", flat=True)[:batch])
         if not chunk:
-            compact()
+            engine.repack()  # every document rewritten: the index's structures afresh
             return total
         with transaction.atomic():
             engine.write([document_for(a) for a in _articles(chunk)], [])

@@ -311,6 +311,19 @@ class PostgresEngine:
         """GIN keeps one tree: only the pending lists to merge (flush)."""
         self.flush()
 
+    def repack(self) -> None:
+        """Build the GIN indexes afresh after every document was rewritten (a full rebuild). The
+        rewrite leaves each posting list with the old documents' entries; once vacuumed, at 1M a
+        bucket read of 株洲 decoded 224 pages in 71 ms, and searches took 0.26-1.4 s. Rebuilt
+        (9 min at 1M): 3.3 GB -> 1.3 GB, 0.3 ms, searches 22-46 ms. CONCURRENTLY keeps searches
+        running meanwhile; it cannot run inside a transaction, where a plain REINDEX does."""
+        concurrently = "" if connection.in_atomic_block else " CONCURRENTLY"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam "
+                           "WHERE am.amname = 'gin' AND i.indrelid = %s::regclass ORDER BY c.relname", [PG_TABLE])
+            for (name,) in cursor.fetchall():
+                cursor.execute(f"REINDEX INDEX{concurrently} {connection.ops.quote_name(name)}")
+
     def indexed_ids(self, among: list[int] | None = None) -> set[int]:
         with connection.cursor() as cursor:
             if among is None:

@@ -120,6 +120,10 @@ class SQLiteEngine:
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {SQLITE_TABLE}({SQLITE_TABLE}) VALUES('optimize')")
 
+    def repack(self) -> None:
+        """After a full rebuild: one merged segment (compact)."""
+        self.compact()
+
     def segments(self) -> int:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(DISTINCT segid) FROM {SQLITE_TABLE}_idx")
