@@ -16,6 +16,9 @@ from articles.search.sampling import id_array
 from articles.search.tokens import is_single_char
 
 PG_TABLE = "articles_search_document"
+# The GIN indexes of a table (the parameter): the document's and the headline's.
+GIN_INDEXES = ("SELECT c.oid, c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam "
+               "WHERE am.amname = 'gin' AND i.indrelid = %s::regclass")
 
 
 def inside(ids: list[int], windows: list[tuple[int, int]]) -> list[int]:
@@ -303,8 +306,7 @@ class PostgresEngine:
         took 89 ms, and 2.7 ms once flushed. Autovacuum does it too, but only minutes later.
         Returns the pages moved."""
         with connection.cursor() as cursor:
-            cursor.execute("SELECT sum(gin_clean_pending_list(c.oid)) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-                           "JOIN pg_am am ON am.oid = c.relam WHERE am.amname = 'gin' AND i.indrelid = %s::regclass", [PG_TABLE])
+            cursor.execute(f"SELECT sum(gin_clean_pending_list(oid)) FROM ({GIN_INDEXES}) gin", [PG_TABLE])
             return cursor.fetchone()[0] or 0
 
     def compact(self) -> None:
@@ -319,8 +321,7 @@ class PostgresEngine:
         running meanwhile; it cannot run inside a transaction, where a plain REINDEX does."""
         concurrently = "" if connection.in_atomic_block else " CONCURRENTLY"
         with connection.cursor() as cursor:
-            cursor.execute("SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam "
-                           "WHERE am.amname = 'gin' AND i.indrelid = %s::regclass ORDER BY c.relname", [PG_TABLE])
+            cursor.execute(f"SELECT relname FROM ({GIN_INDEXES}) gin ORDER BY relname", [PG_TABLE])
             for (name,) in cursor.fetchall():
                 cursor.execute(f"REINDEX INDEX{concurrently} {connection.ops.quote_name(name)}")
 
