@@ -864,8 +864,8 @@ def test_id_range_reads_start_no_parallel_workers(db):
 
 
 def test_id_bucket_reads_change_no_planner_setting(imported_seeds):
-    """A bucket read's one condition is the tsquery, which only GIN answers: no settings block,
-    whose transaction and set_config cost a round trip or three (PostgreSQL)."""
+    """Bucket reads open no settings block of their own, whose transaction and set_config cost a
+    round trip or three: the search sets what they need once (engine.reading, PostgreSQL)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -881,6 +881,30 @@ def test_id_bucket_reads_change_no_planner_setting(imported_seeds):
     assert windowed and newest and sorted(checked) == windowed
     statements = [q["sql"] for q in queries.captured_queries]
     assert not [sql for sql in statements if "set_config" in sql or "SET " in sql.upper()[:4]], statements
+
+
+@pytest.mark.parametrize("filters", [{}, {"year": 2023, "district": "lusong"}])
+def test_a_search_reads_the_documents_through_gin_never_in_sequence(imported_seeds, filters):
+    """The planner guesses a bucket lexeme is in 0.5 % of the rows and prices a document check as
+    free, so it would scan every document in sequence (1 s at 100k): each of a search's reads of
+    the documents' table is planned, as the search runs it, with the GIN index (PostgreSQL)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's plans")
+    plans = []
+
+    def explain(execute, sql, params, many, context):
+        if "FROM articles_search_document" in sql:
+            context["cursor"].cursor.execute("EXPLAIN " + sql, params)
+            plans.append("\n".join(row[0] for row in context["cursor"].cursor.fetchall()))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(explain):
+        result = search_articles("株洲", filters=filters)
+    assert result.count and plans
+    assert not [plan for plan in plans if "Seq Scan on articles_search_document" in plan], plans
+    assert all("articles_search_document_" in plan for plan in plans), plans  # through one of its indexes
 
 
 @pytest.mark.parametrize("database", ["db", "transactional_db"])  # inside a caller's transaction, and its own

@@ -81,15 +81,16 @@ def search_articles(query: str, *, filters: dict | None = None, order: str = "re
         result.message = result.message or ("请输入搜索词。" if not (query or "").strip() else "搜索词里没有可以查找的文字。")
         return result
     search = _Search(plan, queryset if queryset is not None else Article.objects.all(), filters, order)
-    summary = search.summary(with_facets)
-    result.count, result.estimated, result.facets_estimated = summary["count"], summary["estimated"], summary.get("facets_estimated", False)
-    result.facets, result.histogram = summary.get("facets", {}), summary.get("histogram", [])
-    result.num_pages = max(1, -(-min(result.count, MAX_RESULTS) // page_size))
-    result.page = min(result.requested_page, result.num_pages)
-    if not result.count or (strict_page and result.requested_page != result.page):
-        return result
-    offset = (result.page - 1) * page_size
-    ranked, result.headline_first = search.ranked(upto=offset + page_size)
+    with search.engine.reading():
+        summary = search.summary(with_facets)
+        result.count, result.estimated, result.facets_estimated = summary["count"], summary["estimated"], summary.get("facets_estimated", False)
+        result.facets, result.histogram = summary.get("facets", {}), summary.get("histogram", [])
+        result.num_pages = max(1, -(-min(result.count, MAX_RESULTS) // page_size))
+        result.page = min(result.requested_page, result.num_pages)
+        if not result.count or (strict_page and result.requested_page != result.page):
+            return result
+        offset = (result.page - 1) * page_size
+        ranked, result.headline_first = search.ranked(upto=offset + page_size)
     result.hits = load_hits(ranked[offset : offset + page_size], plan)
     return result
 

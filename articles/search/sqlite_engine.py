@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 
 from django.db import connection
 
@@ -23,6 +24,10 @@ class SQLiteEngine:
     memo_filters = False
     # Nothing to change for a large import: FTS5 writes each transaction's documents as a segment.
     bulk_write_settings: dict[str, str] = {}
+
+    def reading(self):
+        """The block in which one search reads: nothing to set (FTS5 is always read by its index)."""
+        return nullcontext()
 
     def match_expression(self, plan: QueryPlan, rank: bool = False, title_only: bool = False) -> str:
         def word(tokens: list[str], headline: bool) -> str:
