@@ -149,13 +149,23 @@ def text_review(needs_review: bool, reasons) -> str:
     return "、".join(ReviewReason(code).label for code in codes if code in ReviewReason.values)
 
 
-def neighbour_issues(issue: Issue) -> tuple[Issue | None, Issue | None]:
-    """The issues printed just before and just after, in one query (for 上一期 / 下一期)."""
-    (before, after), = rows(
-        "SELECT (SELECT date FROM articles_issue WHERE date < %s ORDER BY date DESC LIMIT 1),"
-        " (SELECT date FROM articles_issue WHERE date > %s ORDER BY date LIMIT 1)", [issue.date, issue.date],
+ISSUE_FIELDS = ("id", "date", "number", "page_count", "date_inferred", "date_confidence", "date_evidence")
+
+
+def issue_at(day: dt.date) -> tuple[Issue, Issue | None, Issue | None] | None:
+    """The issue printed that day and those printed just before and just after (上一期 / 下一期):
+    one fixed query, a third of what the ORM's lookup and a second statement cost (see article_at)."""
+    found = rows(
+        "SELECT i.id, i.date, i.number, i.page_count, i.date_inferred, i.date_confidence, i.date_evidence,"
+        " (SELECT date FROM articles_issue WHERE date < i.date ORDER BY date DESC LIMIT 1),"
+        " (SELECT date FROM articles_issue WHERE date > i.date ORDER BY date LIMIT 1)"
+        " FROM articles_issue i WHERE i.date = %s", [day],
     )
-    return _issue_on(before), _issue_on(after)
+    if not found:
+        return None
+    pk, date, number, page_count, inferred, confidence, evidence, before, after = found[0]
+    issue = Issue.from_db(connection.alias, ISSUE_FIELDS, (pk, _date(date), number, page_count, bool(inferred), confidence, _json(evidence)))
+    return issue, _issue_on(before), _issue_on(after)
 
 
 def _issue_on(day) -> Issue | None:

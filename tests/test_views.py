@@ -119,6 +119,16 @@ def test_issue_page_masthead_and_directory(client, imported_seeds):
     assert 'rel="prev"' not in first and 'rel="next" href="/2022/09/29/"' in first
 
 
+def test_an_issue_page_is_two_queries_with_its_date_evidence(client, imported_seeds, django_assert_num_queries):
+    """The issue with its neighbours, then its pages with their titles: no field read later."""
+    issue = Issue.objects.get(date="2025-02-06")
+    assert issue.date_inferred and issue.date_evidence
+    with django_assert_num_queries(2):
+        html = get(client, "/2025/02/06/")
+    assert f"置信度 {issue.date_confidence:.1f}" in html and f"“{issue.date_evidence[0]['text']}”" in html
+    assert 'rel="prev" href="/2023/12/29/"' in html
+
+
 def test_page_view_staff_and_neighbours(client, imported_seeds):
     html = get(client, "/2022/09/29/2/")
     assert "责任编辑" in html and "刘琪琪" in html and "许辛" in html

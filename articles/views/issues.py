@@ -11,11 +11,15 @@ from articles.models.issues import date_kwargs
 from articles.views.common import issue_for, parse_day
 
 def issue_detail(request, year, month, day):
-    issue, moved_to = issue_for(year, month, day)
-    if moved_to:
+    # The usual case in one query; the lookup of a moved issue only runs when no issue has the date.
+    found = reading.issue_at(parse_day(year, month, day))
+    if found is None:
+        _, moved_to = issue_for(year, month, day)  # a moved issue, or a 404
+        if moved_to is None:  # imported between the two reads: there on the next request
+            raise Http404("这一天没有报纸")
         return redirect(moved_to, permanent=True)
+    issue, previous_issue, next_issue = found
     pages = reading.pages_with_titles(issue)
-    previous_issue, next_issue = reading.neighbour_issues(issue)
     return render(request, "articles/issue.html", {
         "issue": issue,
         "pages": pages,
