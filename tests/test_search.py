@@ -907,6 +907,38 @@ def test_a_search_reads_the_documents_through_gin_never_in_sequence(imported_see
     assert all("articles_search_document_" in plan for plan in plans), plans  # through one of its indexes
 
 
+def test_a_search_sets_its_planner_settings_without_savepoints(imported_seeds):
+    """The search's transaction holds its settings; a block inside it (the facets') swaps its own
+    setting and back with no savepoint around it, which cost two more round trips (PostgreSQL)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL planner settings")
+    with CaptureQueriesContext(connection) as queries:
+        result = search_articles("株洲")
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert result.count and result.facets["year"]
+    assert not [sql for sql in statements if "SAVEPOINT" in sql], statements
+    assert sum("set_config" in sql for sql in statements) >= 3  # the search's block (in the test's transaction, a swap and back), the facets' swap and back
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_error_in_a_settings_block_inside_a_transaction_leaves_no_setting_behind():
+    from django.db import connection, transaction
+
+    from articles.search.planner import planner_settings
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL planner settings")
+    with pytest.raises(ZeroDivisionError), transaction.atomic(), planner_settings(random_page_cost=1.1) as cursor:
+        cursor.execute("SELECT 1")
+        1 / 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('random_page_cost')")
+        assert cursor.fetchone() == ("4",)
+
+
 @pytest.mark.parametrize("database", ["db", "transactional_db"])  # inside a caller's transaction, and its own
 def test_planner_settings_apply_inside_the_block_only(request, database):
     from django.db import connection

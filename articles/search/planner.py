@@ -19,13 +19,15 @@ from django.db import connection, transaction
 @contextmanager
 def planner_settings(**values: str):
     """Yield a cursor whose statements run with the settings `values` (PostgreSQL; elsewhere
-    a plain cursor). On an error the savepoint's rollback undoes them."""
+    a plain cursor). On an error the rollback of the block's or the caller's transaction undoes them."""
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             yield cursor
         return
     outermost = not connection.in_atomic_block
-    with transaction.atomic(), connection.cursor() as cursor:
+    # Inside a caller's transaction no savepoint: an error dooms that transaction, whose
+    # rollback drops the settings, and a search saves the two round trips per block.
+    with transaction.atomic(savepoint=outermost), connection.cursor() as cursor:
         if outermost:  # the block's own transaction: its end drops the settings
             cursor.execute("SELECT set_config(name, new, true) FROM unnest(%s::text[], %s::text[]) AS v(name, new)",
                            [list(values), list(map(str, values.values()))])
