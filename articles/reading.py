@@ -34,9 +34,25 @@ class Title(NamedTuple):
 
 
 def rows(sql: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def _cursor():
+    """PostgreSQL: a cursor that binds parameters on the server, so that each statement here is
+    prepared once per connection (on its fifth run: DATABASES' prepare_threshold) instead of
+    planned on every request. At 1M, planning a page view's five statements took the server
+    1.4 ms; running them, 0.3 ms. Django's own cursors bind on the client, where nothing is prepared."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.validate_thread_sharing()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    raw = ServerBindingCursor(connection.connection)
+    return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
 
 
 def pages_with_titles(issue: Issue) -> list[Page]:

@@ -109,6 +109,16 @@ def test_database_url_selects_postgresql():
     assert result.stdout.strip() == "django.db.backends.postgresql"
 
 
+@pytest.mark.parametrize("value, threshold", [(None, "5"), ("0", "None"), ("1", "5")])
+def test_postgresql_prepares_statements_unless_a_pooler_forbids_it(value, threshold):
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['prepare_threshold'])"
+    env = {"DEBUG": "1", "DATABASE_URL": "postgres://u@127.0.0.1:5432/zz"}
+    if value is not None:
+        env["DB_PREPARED_STATEMENTS"] = value
+    result = run_django(env, code)
+    assert result.stdout.strip() == threshold, result.stderr
+
+
 @pytest.mark.parametrize("header", ["Strict-Transport-Security", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options"])
 def test_security_headers_in_production(client, settings, header, db):
     settings.SECURE_HSTS_SECONDS = 31536000

@@ -478,6 +478,24 @@ def test_reader_pages_run_a_fixed_number_of_queries(client, imported_seeds, djan
         get(client, article.get_absolute_url())
 
 
+def test_reader_statements_are_prepared_once_per_connection(client, imported_seeds):
+    """Planning the page view's five statements cost PostgreSQL 1.4 ms, running them 0.3 ms: they
+    are bound on the server and prepared on their fifth run (psycopg's prepare_threshold)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's prepared statements")
+    page = Issue.objects.get(date="2023-02-09").pages.order_by("number").first()
+    for _ in range(6):
+        html = get(client, page.get_absolute_url())
+    assert "第1版" in html
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert [sql for sql in prepared if "FROM articles_page p JOIN articles_issue i" in sql], prepared
+    assert [sql for sql in prepared if "FROM articles_pagestaff s" in sql], prepared
+
+
 def test_issue_directory_lists_a_page_without_articles_and_one_without_section(client):
     page = PageFactory(number=1)
     ArticleFactory(page=page, position=1, published_on=page.issue.date, headline="头版头条")

@@ -123,6 +123,10 @@ else:
     # split between them (same misestimate), and with a few gunicorn workers on a few cores
     # they take cores from other readers' requests.
     db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    # Statements run through server-binding cursors (the reader pages' fixed SQL, articles/reading.py)
+    # are prepared on their fifth run on a connection. Off (DB_PREPARED_STATEMENTS=0) behind a
+    # pooler in transaction mode, which can't keep a session's prepared statements.
+    db_options["prepare_threshold"] = 5 if env_bool("DB_PREPARED_STATEMENTS", True) else None
     db_options["options"] = f"{db_options.get('options', '')} -c jit=off -c max_parallel_workers_per_gather=0".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
