@@ -257,12 +257,18 @@ def run(articles: int, db: str, http_seconds: int, repeats: int, skip_generate: 
     return {
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "machine": machine(), "db": db,
         "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip(),
+        "overrides": overrides(),
         "articles": generated["articles"], "corpus_mb": round(size_mb, 1),
         "import": {"seconds": round(imported["seconds"], 1), "articles_per_s": round(articles / imported["seconds"], 1),
                    "mb_per_s": round(size_mb / imported["seconds"], 2), "peak_rss_mb": imported["peak_rss_mb"]},
         "index_rebuild_seconds": round(rebuilt["seconds"], 1),
         "search_ms": latency, "http": http, "http_connections": list(connections), "resources": {**resources, "database_mb": round(db_mb, 1)},
     }
+
+
+def overrides() -> dict[str, str]:
+    """Settings the environment changed for this run (the app's database and server knobs)."""
+    return {k: v for k, v in sorted(os.environ.items()) if k.startswith(("DB_", "GUNICORN_", "WEB_CONCURRENCY", "PAGE_CACHE"))}
 
 
 def write_report(result: dict) -> None:
@@ -274,6 +280,7 @@ def write_report(result: dict) -> None:
     history_path.write_text(json.dumps(history, ensure_ascii=False, indent=1))
     lines = [f"\n## {result['articles']:,} articles on {result['db']} — {result['date']} (commit {result['commit']})\n",
              f"Machine: {result['machine']}. Corpus: {result['corpus_mb']} MB of generated text.\n",
+             *([f"Environment overrides: {', '.join(f'`{k}={v}`' for k, v in result['overrides'].items())}.\n"] if result.get("overrides") else []),
              "| measure | value | target |", "| --- | --- | --- |"]
     if result["import"]["seconds"] == result["import"]["seconds"]:  # NaN means --reuse-db
         lines += [
