@@ -233,6 +233,56 @@ def test_rebuild_and_check_commands(imported_seeds, capsys):
     call_command("check_search_index")
 
 
+def test_a_rebuild_keeps_every_article_findable_while_it_runs(imported_seeds):
+    """Each batch replaces its documents in place and drops those of deleted articles in its id
+    range: a search during a rebuild finds what it found before, and none of the deleted."""
+    from articles.search import indexing
+    from articles.search.documents import build_document
+
+    engine = get_engine()
+    articles = list(Article.objects.order_by("pk"))
+    gone = articles[len(articles) // 2].pk
+    Article.objects.filter(pk=gone).delete()  # in the test's transaction its document's removal (on commit) never runs: an orphan
+    past_the_end = articles[-1].pk + 1000
+    engine.write([build_document(past_the_end, "淦田孤儿文档", "", "淦田")], [])
+    ids = {a.pk for a in articles} - {gone}
+    assert {gone, past_the_end} <= engine.indexed_ids()
+    before = sorted(h.article.pk for h in search_articles("株洲", page_size=100).hits)
+    during = []
+
+    def check(batch_size):
+        cache.clear()
+        during.append((engine.indexed_ids() >= ids, sorted(h.article.pk for h in search_articles("株洲", page_size=100).hits)))
+
+    assert indexing.rebuild(progress=check, batch=7) == len(ids)
+    assert len(during) == -(-len(ids) // 7) and during == [(True, before)] * len(during)
+    assert engine.indexed_ids() == ids
+
+
+def test_a_rebuild_writes_with_the_engines_bulk_settings_and_puts_them_back(imported_seeds, monkeypatch):
+    from django.db import connection
+
+    from articles.search import indexing
+
+    if connection.vendor != "postgresql":
+        pytest.skip("GIN merge settings are PostgreSQL's")
+    engine = get_engine()
+    names = list(engine.bulk_write_settings)
+
+    def current() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting(name) FROM unnest(%s::text[]) AS name", [names])
+            return [row[0] for row in cursor.fetchall()]
+
+    before, seen = current(), []
+    real_write = type(engine).write
+    monkeypatch.setattr(type(engine), "write", lambda self, *args: (seen.append(current()), real_write(self, *args)))
+    indexing.rebuild(batch=10)
+    bulk = [engine.bulk_write_settings[name] for name in names]
+    assert len(seen) == 5 and seen == [bulk] * 5 and bulk != before  # 4 batches, and the last range's orphans
+    assert current() == before
+
+
 def test_article_queryset_search_method(imported_seeds):
     result = Article.objects.filter(published_on__year=2022).search("渌口")
     assert result.count and all(h.article.published_on.year == 2022 for h in result.hits)

@@ -331,10 +331,14 @@ class PostgresEngine:
             for (name,) in cursor.fetchall():
                 cursor.execute(f"REINDEX INDEX{concurrently} {connection.ops.quote_name(name)}")
 
-    def indexed_ids(self, among: list[int] | None = None) -> set[int]:
+    def indexed_ids(self, among: list[int] | None = None, between: tuple[int, int | None] | None = None) -> set[int]:
+        """The ids the index holds: all, those `among` these, or those `between` two ids (inclusive; None: no upper end)."""
         with connection.cursor() as cursor:
-            if among is None:
-                cursor.execute(f"SELECT article_id FROM {PG_TABLE}")
-            else:
+            if among is not None:
                 cursor.execute(f"SELECT article_id FROM {PG_TABLE} WHERE article_id = ANY(%s::bigint[])", [id_array(among)])
+            elif between is not None:
+                lo, hi = between
+                cursor.execute(f"SELECT article_id FROM {PG_TABLE} WHERE article_id >= %s AND article_id <= %s", [lo, hi if hi is not None else 2**63 - 1])
+            else:
+                cursor.execute(f"SELECT article_id FROM {PG_TABLE}")
             return {row[0] for row in cursor.fetchall()}

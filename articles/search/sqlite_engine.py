@@ -134,10 +134,14 @@ class SQLiteEngine:
             cursor.execute(f"SELECT count(DISTINCT segid) FROM {SQLITE_TABLE}_idx")
             return cursor.fetchone()[0]
 
-    def indexed_ids(self, among: list[int] | None = None) -> set[int]:
+    def indexed_ids(self, among: list[int] | None = None, between: tuple[int, int | None] | None = None) -> set[int]:
+        """The ids the index holds: all, those `among` these, or those `between` two ids (inclusive; None: no upper end)."""
         with connection.cursor() as cursor:
-            if among is None:
-                cursor.execute(f"SELECT rowid FROM {SQLITE_TABLE}")
-            else:
+            if among is not None:
                 cursor.execute(f"SELECT rowid FROM {SQLITE_TABLE} WHERE rowid IN (SELECT value FROM json_each(%s))", [json.dumps(among)])
+            elif between is not None:
+                lo, hi = between
+                cursor.execute(f"SELECT rowid FROM {SQLITE_TABLE} WHERE rowid >= %s AND rowid <= %s", [lo, hi if hi is not None else 2**63 - 1])
+            else:
+                cursor.execute(f"SELECT rowid FROM {SQLITE_TABLE}")
             return {row[0] for row in cursor.fetchall()}
