@@ -14,7 +14,7 @@ import signal
 _lane = None  # this process's Lane, once started
 
 
-def start(parent: int, database: dict, make_batch: bytes, settings: dict[str, str]) -> None:
+def start(parent: int, database: dict, make_batch: bytes, settings: dict[str, str], load_context: bool = True) -> None:
     """Set Django up on the parent's database and open this process's lane. `make_batch` is
     pickled: it names the app's code, which can only be imported once Django is set up."""
     _die_with_parent(parent)
@@ -29,7 +29,7 @@ def start(parent: int, database: dict, make_batch: bytes, settings: dict[str, st
 
     global _lane
     _lane = Lane(pickle.loads(make_batch), concurrent=True, settings=settings)
-    _lane.open()
+    _lane.open(load_context)
 
 
 def run(fn, *args):

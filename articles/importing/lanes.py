@@ -35,11 +35,11 @@ PARALLEL_FROM = 50  # files: below this a worker process or a second lane costs 
 MAX_LANES = 4
 
 
-def auto_lanes(file_count: int) -> int:
-    """Two lanes on PostgreSQL for a run of many files on 2+ cores, outside a caller's transaction."""
+def auto_lanes(tasks: int) -> int:
+    """Two lanes on PostgreSQL for a run of many tasks (files, index batches) on 2+ cores, outside a caller's transaction."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return 1  # a caller's transaction must hold every write: one connection
-    return 2 if file_count >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
+    return 2 if tasks >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
 
 
 def completed(value) -> Future:
@@ -60,23 +60,27 @@ def check_lanes(lanes: int) -> None:
 
 class Lane:
     """One writer on the current thread's connection. `concurrent`: other lanes write beside it
-    (its conflicts are retried). `settings`: its connection's while it writes (session_settings)."""
+    (its conflicts are retried). `settings`: its connection's while it writes (session_settings).
+    `make_batch`: its index batch (None for a lane that writes the index itself: a rebuild's)."""
 
-    def __init__(self, make_batch: Callable[[], object], concurrent: bool = False, settings: dict[str, str] | None = None):
+    def __init__(self, make_batch: Callable[[], object] | None, concurrent: bool = False, settings: dict[str, str] | None = None):
         self.concurrent = concurrent
-        self.batch = make_batch()
+        self.batch = make_batch() if make_batch else None
         self.settings = settings or {}
         self.context: RunContext | None = None
         self._settings = ExitStack()
 
-    def open(self) -> None:
+    def open(self, load_context: bool = True) -> None:
+        """Apply the settings; `load_context`: read the run's authors, sections and places (a file writer needs them)."""
         self._settings.enter_context(session_settings(self.settings))
-        self.context = RunContext.load()
+        if load_context:
+            self.context = RunContext.load()
 
     def finish(self) -> int:
         """Announce the lane's last changes and put its connection's settings back; returns the authors it created."""
         try:
-            self.batch.flush()
+            if self.batch is not None:
+                self.batch.flush()
         finally:
             self._settings.close()
         return self.context.authors_created if self.context else 0
@@ -85,10 +89,9 @@ class Lane:
 class InlineLane:
     """The one lane of a run, in the calling thread: exactly a serial import."""
 
-    def __init__(self, make_batch: Callable[[], object], settings: dict[str, str], load_context: bool):
+    def __init__(self, make_batch: Callable[[], object] | None, settings: dict[str, str], load_context: bool):
         self.lane = Lane(make_batch, settings=settings)
-        if load_context:
-            self.lane.open()
+        self.lane.open(load_context)  # without: a dry run, which writes nothing, or a rebuild
 
     def submit(self, fn: Callable, *args) -> Future:
         try:
@@ -106,9 +109,10 @@ class ProcessLane:
     """A lane in a process of its own (spawned: it must not share the parent's connection),
     started with the parent's database settings, a test database's included."""
 
-    def __init__(self, make_batch: Callable[[], object], settings: dict[str, str]):
+    def __init__(self, make_batch: Callable[[], object] | None, settings: dict[str, str], load_context: bool = True):
         self._executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=lane_process.start,
-                                             initargs=(os.getpid(), dict(connection.settings_dict), pickle.dumps(make_batch), settings))
+                                             initargs=(os.getpid(), dict(connection.settings_dict), pickle.dumps(make_batch), settings,
+                                                       load_context))
 
     def submit(self, fn: Callable, *args) -> Future:
         return self._executor.submit(lane_process.run, fn, *args)
@@ -126,13 +130,13 @@ class Lanes:
     `room`: the files a lane may hold unwritten; submitting more waits for that lane only, so a
     slow file in one lane never leaves the others without work."""
 
-    def __init__(self, count: int, make_batch: Callable[[], object], load_context: bool = True, settings: dict[str, str] | None = None,
+    def __init__(self, count: int, make_batch: Callable[[], object] | None, load_context: bool = True, settings: dict[str, str] | None = None,
                  room: int = 8):
         settings = settings or {}
         if count == 1:
             self.lanes = [InlineLane(make_batch, settings, load_context)]
         else:
-            self.lanes = [ProcessLane(make_batch, settings) for _ in range(count)]
+            self.lanes = [ProcessLane(make_batch, settings, load_context) for _ in range(count)]
         self.room = room
         self._unwritten: list[deque[Future]] = [deque() for _ in self.lanes]
         self.authors_created = 0
