@@ -259,6 +259,18 @@ def test_a_rebuild_keeps_every_article_findable_while_it_runs(imported_seeds):
     assert engine.indexed_ids() == ids
 
 
+def test_a_rebuild_batch_keeps_the_documents_of_articles_committed_after_it_was_read(imported_seeds):
+    """An import beside a rebuild: its articles (and their documents) can commit between the
+    reading of a batch's ids and its writing, past the last batch or as a lower id committed late."""
+    from articles.search import indexing
+
+    engine = get_engine()
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    indexing.rewrite_range(None, ids[-3], None, [])  # the last batch, read before the last three articles committed
+    indexing.rewrite_range(None, ids[0], ids[10], ids[:10:2])  # a batch that missed every other id
+    assert engine.indexed_ids() == set(ids)
+
+
 def test_a_rebuild_writes_with_the_engines_bulk_settings_and_puts_them_back(imported_seeds, monkeypatch):
     from django.db import connection
 

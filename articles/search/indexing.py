@@ -100,12 +100,18 @@ def rebuild(progress: Callable[[int], None] | None = None, batch: int = BATCH, l
 
 
 def rewrite_range(lane, first: int, last: int | None, ids: list[int]) -> int:
-    """A rebuild's batch (in a lane): the documents of `ids`, which are every article from `first`
-    to `last` (None: to the end), and none for other ids in that range."""
+    """A rebuild's batch (in a lane): the documents of `ids`, the articles from `first` to `last`
+    (None: to the end) when the batch was read, and none of articles gone from that range.
+
+    Gone means gone now: an import's article that committed after the batch was read (a late
+    commit of a lower id, or anything past the last batch) has its own document, which stays.
+    The articles are read after the documents: a document is written once its article committed."""
     engine = get_engine()
     with transaction.atomic():
-        orphaned = engine.indexed_ids(between=(first, last)) - set(ids)
-        engine.write([document_for(a) for a in _articles(ids)], sorted(orphaned))
+        indexed = engine.indexed_ids(between=(first, last))
+        in_range = Article.objects.filter(pk__gte=first) if last is None else Article.objects.filter(pk__gte=first, pk__lte=last)
+        gone = indexed - set(in_range.values_list("pk", flat=True))
+        engine.write([document_for(a) for a in _articles(ids)], sorted(gone))
     return len(ids)
 
 
