@@ -310,6 +310,32 @@ def test_an_issue_number_printed_for_another_date_is_an_error_for_that_file(db, 
     assert not Issue.objects.filter(date=dt.date(2023, 2, 9)).exists()
 
 
+def test_a_files_issue_its_date_correction_and_a_number_clash_are_found_in_one_query(db, django_assert_num_queries):
+    from articles.importing.issues import issues_of
+
+    moved = Issue.objects.create(date=dt.date(2023, 2, 10), number=23213)
+    IssueDateRedirect.objects.create(old_date=dt.date(2023, 2, 1), issue=moved)
+    dated = Issue.objects.create(date=dt.date(2023, 2, 8), number=23211)
+    with django_assert_num_queries(1):
+        assert issues_of(dt.date(2023, 2, 8), 23213) == (None, dated, moved)
+    with django_assert_num_queries(1):
+        assert issues_of(dt.date(2023, 2, 1), None) == (moved, None, None)
+    with django_assert_num_queries(1):
+        assert issues_of(dt.date(2023, 2, 8), 23211) == (None, dated, None)  # its own number is no clash
+    assert issues_of(dt.date(2023, 3, 1), None) == (None, None, None)
+
+
+def test_the_first_file_of_a_new_issue_does_not_read_its_page_numbers(db, seed_dir, tmp_path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    shutil.copy(next(seed_dir.glob("000_*.txt")), tmp_path / "a.txt")
+    with CaptureQueriesContext(connection) as queries:
+        import_paths([str(tmp_path)])
+    assert Page.objects.exists()
+    assert not [q for q in queries if q["sql"].startswith('SELECT "articles_page"."number"')]
+
+
 def test_a_parser_crash_on_one_file_is_reported_and_the_run_goes_on(db, seed_dir, tmp_path, monkeypatch):
     from articles.importing import prepare
 

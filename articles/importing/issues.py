@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q
 
 from articles.models import Issue, IssueDateRedirect, Page
 from articles.parsing.types import IssueDate, ParsedFile
@@ -33,6 +33,7 @@ class Placement:
     issue: Issue
     date_inferred: bool  # this file's date is a guess (no masthead, or one that disagrees with itself)
     masthead: bool  # a masthead was read: its front page is page 1 of the paper
+    created: bool = False  # the issue is new: it has no pages yet
 
 
 def date_problems(info: IssueDate) -> list[str]:
@@ -77,22 +78,20 @@ def resolve_issue(parsed: ParsedFile, source_path: str = "") -> Placement:
     masthead = not info.inferred
     problems = date_problems(info)
     guessed = info.inferred or bool(problems)
-    redirect = IssueDateRedirect.objects.filter(old_date=day).select_related("issue").first()
-    if redirect:
+    number = info.issue_number if masthead else None
+    redirected, issue, clash = issues_of(day, number)
+    if redirected:
         # An editor corrected this date before: follow the correction, it outranks the file.
-        return Placement(redirect.issue, date_inferred=redirect.issue.date_inferred, masthead=masthead)
+        return Placement(redirected, date_inferred=redirected.date_inferred, masthead=masthead)
     evidence = file_evidence(info, source_path, problems)
-    if masthead and info.issue_number:
-        clash = Issue.objects.filter(number=info.issue_number).exclude(date=day).first()
-        if clash:
-            raise ImportProblem(f"报头期号 第{info.issue_number}期 已属于 {clash.date:%Y-%m-%d} 的报纸 (issue number clash)")
-    issue = Issue.objects.filter(date=day).first()
+    if clash:
+        raise ImportProblem(f"报头期号 第{number}期 已属于 {clash.date:%Y-%m-%d} 的报纸 (issue number clash)")
     if issue is None:
         issue = Issue.objects.create(
-            date=day, number=info.issue_number if masthead else None, page_count=info.page_count if masthead else None,
+            date=day, number=number, page_count=info.page_count if masthead else None,
             date_inferred=guessed, date_confidence=info.confidence, date_evidence=merge_evidence([], source_path, evidence),
         )
-        return Placement(issue, date_inferred=guessed, masthead=masthead)
+        return Placement(issue, date_inferred=guessed, masthead=masthead, created=True)
     before = (issue.number, issue.page_count, issue.date_inferred, issue.date_confidence, issue.date_evidence)
     issue.date_evidence = merge_evidence(issue.date_evidence, source_path, evidence)
     if masthead:
@@ -106,6 +105,20 @@ def resolve_issue(parsed: ParsedFile, source_path: str = "") -> Placement:
     return Placement(issue, date_inferred=guessed, masthead=masthead)
 
 
+def issues_of(day: dt.date, number: int | None) -> tuple[Issue | None, Issue | None, Issue | None]:
+    """In one query (it runs for every file): the issue an editor's date correction sends `day` to,
+    the issue dated `day`, and another issue that already has the masthead's `number`."""
+    redirects = IssueDateRedirect.objects.filter(old_date=day)
+    match = Q(date=day) | Q(pk__in=redirects.values("issue_id"))
+    if number:
+        match |= Q(number=number)
+    rows = list(Issue.objects.filter(match).annotate(redirected=Exists(redirects.filter(issue=OuterRef("pk")))))
+    redirected = next((i for i in rows if i.redirected), None)
+    dated = next((i for i in rows if i.date == day), None)
+    clash = next((i for i in rows if number and i.number == number and i.date != day), None)
+    return redirected, dated, clash
+
+
 class PageNumbers:
     """Hands out free page numbers in an issue: the front page gets 1, others the next free.
 
@@ -114,11 +127,11 @@ class PageNumbers:
     (in their old order), so the paper reads front page first.
     """
 
-    def __init__(self, issue: Issue, source_id: int | None, masthead: bool):
+    def __init__(self, issue: Issue, source_id: int | None, masthead: bool, new_issue: bool = False):
         self.issue = issue
         self.masthead = masthead
         self.source_id = source_id
-        self.taken = set(issue.pages.values_list("number", flat=True))
+        self.taken = set() if new_issue else set(issue.pages.values_list("number", flat=True))
         self.parked: list[int] = []
 
     def next(self, front: bool) -> int:

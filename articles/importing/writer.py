@@ -102,7 +102,7 @@ def credited_names(pages: list[ParsedPage]) -> set[str]:
 
 
 def write_pages(result: WriteResult, source: SourceFile, pages: list[ParsedPage], old_pages: dict[int, Page], context: RunContext) -> list[Page]:
-    numbers = PageNumbers(result.issue, source.pk, result.placement.masthead)
+    numbers = PageNumbers(result.issue, source.pk, result.placement.masthead, new_issue=result.placement.created)
     saved: list[Page] = []
     fresh: list[Page] = []
     for index, parsed in enumerate(pages):
