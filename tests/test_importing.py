@@ -325,6 +325,27 @@ def test_a_files_issue_its_date_correction_and_a_number_clash_are_found_in_one_q
     assert issues_of(dt.date(2023, 3, 1), None) == (None, None, None)
 
 
+def test_a_files_issue_lookup_seeks_indexes_on_postgresql_instead_of_scanning_every_issue(db):
+    """Written as one WHERE … OR …, the lookup scanned all issues for every file imported."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.importing.issues import issues_of
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL plan; SQLite's planner seeks each OR arm by itself")
+    Issue.objects.bulk_create(Issue(date=dt.date(1990, 1, 1) + dt.timedelta(days=n), number=1000 + n) for n in range(5000))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_issue")
+    with CaptureQueriesContext(connection) as queries:
+        issues_of(dt.date(1995, 5, 5), 4000)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + queries[0]["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # Each arm an index condition: no scan that reads issues to filter them.
+    assert "Seq Scan" not in plan and "Filter:" not in plan, plan
+
+
 def test_the_first_file_of_a_new_issue_does_not_read_its_page_numbers(db, seed_dir, tmp_path):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Value
 
 from articles.models import Issue, IssueDateRedirect, Page
 from articles.parsing.types import IssueDate, ParsedFile
@@ -105,17 +105,23 @@ def resolve_issue(parsed: ParsedFile, source_path: str = "") -> Placement:
     return Placement(issue, date_inferred=guessed, masthead=masthead)
 
 
+DATED, REDIRECTED, NUMBERED = 0, 1, 2  # which arm of issues_of() found an issue
+
+
 def issues_of(day: dt.date, number: int | None) -> tuple[Issue | None, Issue | None, Issue | None]:
     """In one query (it runs for every file): the issue an editor's date correction sends `day` to,
     the issue dated `day`, and another issue that already has the masthead's `number`."""
-    redirects = IssueDateRedirect.objects.filter(old_date=day)
-    match = Q(date=day) | Q(pk__in=redirects.values("issue_id"))
+    # A UNION of three index seeks: as one WHERE … OR …, PostgreSQL scans every issue (a seq scan
+    # of 11,000 issues per file: 390 articles/s, not 530, at 260k-460k articles of a 1M import).
+    arms = [Issue.objects.filter(date=day).annotate(via=Value(DATED)),
+            Issue.objects.filter(date_redirects__old_date=day).annotate(via=Value(REDIRECTED))]
     if number:
-        match |= Q(number=number)
-    rows = list(Issue.objects.filter(match).annotate(redirected=Exists(redirects.filter(issue=OuterRef("pk")))))
-    redirected = next((i for i in rows if i.redirected), None)
-    dated = next((i for i in rows if i.date == day), None)
-    clash = next((i for i in rows if number and i.number == number and i.date != day), None)
+        arms.append(Issue.objects.filter(number=number).annotate(via=Value(NUMBERED)))
+    arms = [arm.order_by() for arm in arms]  # SQLite refuses an ORDER BY inside a UNION's arm
+    rows = list(arms[0].union(*arms[1:], all=True))
+    redirected = next((i for i in rows if i.via == REDIRECTED), None)
+    dated = next((i for i in rows if i.via == DATED), None)
+    clash = next((i for i in rows if i.via == NUMBERED and i.date != day), None)
     return redirected, dated, clash
 
 
