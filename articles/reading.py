@@ -27,6 +27,7 @@ class Title(NamedTuple):
     headline: str
     kicker: str
     review: str  # why an editor should look, for the 待审核 badge; "" when only the date was inferred
+    href: str  # its address, built here: the template would format the position as a localized number
 
     @property
     def display(self) -> str:
@@ -70,9 +71,10 @@ def pages_with_titles(issue: Issue) -> list[Page]:
             page.issue = issue
             page.section = Section.from_db(connection.alias, ("id", "name", "slug"), (section_id, section_name, section_slug)) if section_id else None
             page.titles = []
+            page.url = page.get_absolute_url()  # reverse() once per page, not per title
         pk, position, headline, kicker, needs_review, reasons = article
         if pk is not None:  # a page with no article still has its row
-            page.titles.append(Title(pk, position, headline, kicker, text_review(needs_review, reasons)))
+            page.titles.append(Title(pk, position, headline, kicker, text_review(needs_review, reasons), f"{page.url}{position}/"))
     return list(pages.values())
 
 

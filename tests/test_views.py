@@ -1,5 +1,7 @@
 """Every reader URL on the imported seed files: content, 404s, bad parameters, query counts."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.test.utils import CaptureQueriesContext
@@ -112,6 +114,9 @@ def test_issue_page_masthead_and_directory(client, imported_seeds):
     assert "第23211期" in html and "今日8版" in html and "星期四" in html
     assert "第1版" in html and "曹慧泉会见南庚戌一行" in html
     assert "未收录：第2版、第3版" in html  # 今日8版, the archive holds page 1 only
+    titles = re.findall(r'<li><a href="(/2023/02/09/1/(\d+)/)">', html)  # the directory links each article's permalink
+    assert [int(n) for _, n in titles] == list(range(1, len(titles) + 1)) and len(titles) >= 3
+    assert all(client.get(url).status_code == 200 for url, _ in titles)
     assert 'rel="prev" href="/2022/09/29/"' in html and 'rel="next" href="/2023/12/29/"' in html
     inferred = get(client, "/2025/02/06/")
     assert "日期为推断" in inferred and 'rel="next"' not in inferred  # the last issue

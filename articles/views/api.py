@@ -74,10 +74,10 @@ def issue_json(request, day):
             {
                 "number": page.number,
                 "section": page.section.name if page.section else None,
-                "url": request.build_absolute_uri(page.get_absolute_url()),
+                "url": request.build_absolute_uri(page.url),
                 "articles": [
                     {"id": a.id, "position": a.position, "headline": a.headline, "kicker": a.kicker,
-                     "url": request.build_absolute_uri(f"{page.get_absolute_url()}{a.position}/")}
+                     "url": request.build_absolute_uri(a.href)}
                     for a in page.titles
                 ],
             }
