@@ -333,7 +333,7 @@ def test_a_files_issue_lookup_seeks_indexes_on_postgresql_instead_of_scanning_ev
     from articles.importing.issues import issues_of
 
     if connection.vendor != "postgresql":
-        pytest.skip("a PostgreSQL plan; SQLite's planner seeks each OR arm by itself")
+        pytest.skip("reads a PostgreSQL plan (EXPLAIN)")
     Issue.objects.bulk_create(Issue(date=dt.date(1990, 1, 1) + dt.timedelta(days=n), number=1000 + n) for n in range(5000))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE articles_issue")
